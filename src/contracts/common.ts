@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { parseAmount } from '../domain/money.ts';
+import { isValidIsoDate } from '../domain/periods.ts';
+
+/** An amount in 万元: a number or a string like "1,234.5" or full-width digits; carried on as "1234.50". */
+export const amount = z
+  .union([z.string(), z.number()])
+  .transform((v, ctx) => {
+    const parsed = parseAmount(v);
+    if (parsed === null) {
+      ctx.addIssue({ code: 'custom', message: `“${v}”不是有效金额 / not a valid amount` });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
+export const nonNegativeAmount = amount.refine((v) => !v.startsWith('-'), {
+  message: '金额不能为负数 / amount must not be negative',
+});
+
+export const isoDate = z
+  .string()
+  .refine(isValidIsoDate, { message: '日期应为有效的 YYYY-MM-DD / date must be a real YYYY-MM-DD' });
+
+export const yearMonth = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '月份应为 YYYY-MM / month must be YYYY-MM' });
+
+export const year = z.coerce.number().int().min(2000).max(2100);
+export const month = z.coerce.number().int().min(1).max(12);
+export const id = z.coerce.number().int().positive();
+export const version = z.number().int().positive();
+
+/** Amount fields in answers: decimal strings in 万元 with two places. */
+export const wanOut = z.string();

@@ -1,0 +1,94 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
+
+/** The codes a service may throw, each mapped to an HTTP status once, here. */
+const STATUS_BY_PREFIX: [RegExp, number][] = [
+  [/\.not_found$/, 404],
+  [/\.conflict$|\.duplicate$|\.stale$/, 409],
+  [/^auth\.locked$/, 423],
+  [/^auth\./, 401],
+  [/\.forbidden$/, 403],
+  [/./, 400],
+];
+
+/** A failure the user can act on: a code, a Chinese message, and the field it concerns. */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: { field?: string; messageEn?: string; [key: string]: unknown } = {},
+  ) {
+    super(message);
+    this.status = STATUS_BY_PREFIX.find(([re]) => re.test(code))![1];
+  }
+}
+
+export function notFound(what: string, zh: string, key: string | number): AppError {
+  return new AppError(`${what}.not_found`, `${zh}“${key}”不存在`, {
+    messageEn: `${what} "${key}" not found`,
+  });
+}
+
+/** The stale-write answer: names who changed the record and when. */
+export function staleVersion(what: string, current: { version: number; updatedBy?: string | null }) {
+  return new AppError(
+    `${what}.stale`,
+    `该记录已被${current.updatedBy ?? '他人'}修改（当前版本${current.version}），请刷新后再保存`,
+    { messageEn: 'the record was changed by someone else; reload and save again', ...current },
+  );
+}
+
+export function errorHandler(
+  error: FastifyError | AppError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  if (error instanceof AppError) {
+    return reply.status(error.status).send({
+      error: { code: error.code, message: error.message, ...error.details },
+    });
+  }
+  if (error instanceof ZodError) {
+    // A service validated its own input (the CLI and the demo call services without HTTP).
+    const issues = error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+    return reply.status(400).send({
+      error: {
+        code: 'request.invalid',
+        message: `字段“${issues[0]?.field}”无效：${issues[0]?.message}`,
+        field: issues[0]?.field,
+        issues,
+      },
+    });
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const issues = error.validation.map((v) => {
+      const path = (v.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+      const field = [error.validationContext === 'body' ? '' : error.validationContext, path]
+        .filter(Boolean)
+        .join('.');
+      return { field, message: v.message };
+    });
+    const first = issues[0];
+    return reply.status(400).send({
+      error: {
+        code: 'request.invalid',
+        message: `字段“${first?.field ?? ''}”无效：${first?.message ?? ''}`,
+        field: first?.field,
+        issues,
+      },
+    });
+  }
+  const fe = error as FastifyError;
+  if (fe.statusCode && fe.statusCode < 500) {
+    return reply
+      .status(fe.statusCode)
+      .send({ error: { code: fe.code ?? 'request.invalid', message: fe.message } });
+  }
+  // Unknown failures are logged with the request id and answered without details.
+  request.log.error({ err: error }, 'unhandled error');
+  return reply
+    .status(500)
+    .send({ error: { code: 'internal', message: '服务器内部错误', requestId: request.id } });
+}

@@ -1,0 +1,122 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { buildRollup, diffRollup, type Rollup, type RollupPlan } from '../../../domain/rollup.ts';
+import type { Db } from '../../db.ts';
+import { investmentPlans } from '../plans/plans.table.ts';
+import { monthlyReports } from '../reports/reports.table.ts';
+import { projects } from '../projects/projects.table.ts';
+import { projectYearRollups } from './rollups.table.ts';
+
+type Key = string; // `${projectId}:${year}`
+
+/** Recomputes roll-ups from the raw plans and reports, set-based, for the given projects or all. */
+async function computeRollups(
+  db: Db,
+  scope: { officeId?: number; projectIds?: number[]; year?: number },
+): Promise<Map<Key, { officeId: number; projectId: number; year: number; rollup: Rollup }>> {
+  const planWhere = [];
+  const reportWhere = [];
+  if (scope.projectIds) {
+    planWhere.push(inArray(investmentPlans.projectId, scope.projectIds));
+    reportWhere.push(inArray(monthlyReports.projectId, scope.projectIds));
+  }
+  if (scope.officeId) {
+    planWhere.push(eq(investmentPlans.officeId, scope.officeId));
+    reportWhere.push(eq(monthlyReports.officeId, scope.officeId));
+  }
+  if (scope.year) {
+    planWhere.push(eq(investmentPlans.year, scope.year));
+    reportWhere.push(eq(monthlyReports.year, scope.year));
+  }
+  const [plans, reports] = await Promise.all([
+    db
+      .select()
+      .from(investmentPlans)
+      .where(and(...planWhere)),
+    db
+      .select({
+        officeId: monthlyReports.officeId,
+        projectId: monthlyReports.projectId,
+        year: monthlyReports.year,
+        month: monthlyReports.month,
+        status: monthlyReports.status,
+        investment: monthlyReports.investment,
+      })
+      .from(monthlyReports)
+      .where(and(...reportWhere)),
+  ]);
+  const groups = new Map<
+    Key,
+    { officeId: number; projectId: number; year: number; plan: RollupPlan | null; reports: typeof reports }
+  >();
+  const group = (officeId: number, projectId: number, year: number) => {
+    const key = `${projectId}:${year}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { officeId, projectId, year, plan: null, reports: [] };
+      groups.set(key, g);
+    }
+    return g;
+  };
+  for (const p of plans) group(p.officeId, p.projectId, p.year).plan = p;
+  for (const r of reports) group(r.officeId, r.projectId, r.year).reports.push(r);
+  const out = new Map<Key, { officeId: number; projectId: number; year: number; rollup: Rollup }>();
+  for (const [key, g] of groups) {
+    out.set(key, { ...g, rollup: buildRollup(g.plan, g.reports) });
+  }
+  return out;
+}
+
+/**
+ * Brings the roll-ups of some projects up to date. Call it inside the transaction that changed
+ * their plans or reports, so the dashboard never sees one without the other.
+ */
+export async function refreshRollups(db: Db, projectIds: number[], year?: number): Promise<void> {
+  if (projectIds.length === 0) return;
+  const ids = [...new Set(projectIds)];
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000);
+    const fresh = await computeRollups(db, { projectIds: chunk, year });
+    const where = [inArray(projectYearRollups.projectId, chunk)];
+    if (year) where.push(eq(projectYearRollups.year, year));
+    await db.delete(projectYearRollups).where(and(...where));
+    const rows = [...fresh.values()].map((r) => ({
+      officeId: r.officeId,
+      projectId: r.projectId,
+      year: r.year,
+      ...r.rollup,
+    }));
+    for (let j = 0; j < rows.length; j += 500) {
+      await db.insert(projectYearRollups).values(rows.slice(j, j + 500));
+    }
+  }
+}
+
+/** Recomputes every roll-up from the raw rows and lists each difference from the stored ones. */
+export async function verifyRollups(
+  db: Db,
+  officeId?: number,
+): Promise<{ checked: number; differences: string[] }> {
+  const fresh = await computeRollups(db, { officeId });
+  const stored = await db
+    .select({ rollup: projectYearRollups, code: projects.code })
+    .from(projectYearRollups)
+    .innerJoin(projects, eq(projects.id, projectYearRollups.projectId))
+    .where(officeId ? eq(projectYearRollups.officeId, officeId) : undefined);
+  const differences: string[] = [];
+  const seen = new Set<Key>();
+  for (const { rollup: s, code } of stored) {
+    const key = `${s.projectId}:${s.year}`;
+    seen.add(key);
+    const f = fresh.get(key);
+    if (!f) {
+      differences.push(`${code} ${s.year}: 汇总表有记录但原始数据没有 / stored roll-up without source rows`);
+      continue;
+    }
+    const diff = diffRollup(f.rollup, s);
+    if (diff) differences.push(`${code} ${s.year}: ${diff}`);
+  }
+  for (const [key, f] of fresh) {
+    if (!seen.has(key)) differences.push(`project ${f.projectId} ${f.year}: 缺少汇总 / roll-up missing`);
+  }
+  return { checked: fresh.size, differences };
+}

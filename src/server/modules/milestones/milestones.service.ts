@@ -1,0 +1,122 @@
+import { and, asc, eq } from 'drizzle-orm';
+import {
+  type MilestoneInput,
+  type MilestonePatch,
+  milestoneInput,
+  milestonePatch,
+} from '../../../contracts/milestones.ts';
+import { milestoneNameZh, STANDARD_MILESTONES } from '../../../domain/milestones.ts';
+import type { Ctx } from '../../context.ts';
+import type { Db } from '../../db.ts';
+import { AppError, notFound, staleVersion } from '../../errors.ts';
+import { loadProjectFor } from '../projects/projects.service.ts';
+import { milestoneChanges, milestones } from './milestones.table.ts';
+
+export type Milestone = typeof milestones.$inferSelect;
+
+export async function addMilestone(db: Db, ctx: Ctx, raw: MilestoneInput): Promise<Milestone> {
+  const input = milestoneInput.parse(raw);
+  if (input.kind === 'custom' && !input.name) {
+    throw new AppError('milestone.name_required', '自定义节点须填写名称', {
+      field: 'name',
+      messageEn: 'a custom milestone needs a name',
+    });
+  }
+  await loadProjectFor(db, ctx, 'milestone.write', input.projectId);
+  const order = STANDARD_MILESTONES.findIndex((m) => m.kind === input.kind);
+  const [row] = await db
+    .insert(milestones)
+    .values({
+      officeId: ctx.actor.officeId,
+      projectId: input.projectId,
+      kind: input.kind,
+      name: input.kind === 'custom' ? input.name! : (input.name ?? milestoneNameZh(input.kind)),
+      plannedDate: input.plannedDate ?? null,
+      actualDate: input.actualDate ?? null,
+      sortOrder: order === -1 ? 100 : order,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    })
+    .returning();
+  return row!;
+}
+
+/**
+ * Edits a milestone. Moving its planned date needs a reason; the old date is kept in
+ * milestone_changes so a slip can always be seen.
+ */
+export async function updateMilestone(
+  db: Db,
+  ctx: Ctx,
+  milestoneId: number,
+  raw: MilestonePatch,
+): Promise<Milestone> {
+  const input = milestonePatch.parse(raw);
+  return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(milestones)
+      .where(and(eq(milestones.id, milestoneId), eq(milestones.officeId, ctx.actor.officeId)))
+      .for('update');
+    if (!current) throw notFound('milestone', '节点', milestoneId);
+    await loadProjectFor(tx, ctx, 'milestone.write', current.projectId).catch((e) => {
+      if (e instanceof AppError && e.status === 404) throw notFound('milestone', '节点', milestoneId);
+      throw e;
+    });
+    if (input.version !== current.version) throw staleVersion('milestone', current);
+    const plannedChanges =
+      input.plannedDate !== undefined && (input.plannedDate ?? null) !== current.plannedDate;
+    if (plannedChanges && current.plannedDate !== null && !input.reason) {
+      throw new AppError('milestone.reason_required', '调整节点计划时间须填写原因', {
+        field: 'reason',
+        messageEn: 'changing a planned date needs a reason',
+      });
+    }
+    const [updated] = await tx
+      .update(milestones)
+      .set({
+        ...(input.plannedDate !== undefined ? { plannedDate: input.plannedDate ?? null } : {}),
+        ...(input.actualDate !== undefined ? { actualDate: input.actualDate ?? null } : {}),
+        ...(input.name && current.kind === 'custom' ? { name: input.name } : {}),
+        version: current.version + 1,
+        updatedAt: ctx.now,
+      })
+      .where(eq(milestones.id, milestoneId))
+      .returning();
+    if (plannedChanges) {
+      await tx.insert(milestoneChanges).values({
+        officeId: ctx.actor.officeId,
+        milestoneId,
+        oldPlannedDate: current.plannedDate,
+        newPlannedDate: input.plannedDate ?? null,
+        reason: input.reason ?? '首次设定计划时间',
+        actor: ctx.actor.name,
+        at: ctx.now,
+      });
+    }
+    return updated!;
+  });
+}
+
+export async function listMilestones(
+  db: Db,
+  ctx: Ctx,
+  projectId: number,
+): Promise<(Milestone & { changes: (typeof milestoneChanges.$inferSelect)[] })[]> {
+  await loadProjectFor(db, ctx, 'read', projectId);
+  const rows = await db
+    .select()
+    .from(milestones)
+    .where(eq(milestones.projectId, projectId))
+    .orderBy(asc(milestones.sortOrder), asc(milestones.id));
+  const changes = await db
+    .select({ change: milestoneChanges })
+    .from(milestoneChanges)
+    .innerJoin(milestones, eq(milestones.id, milestoneChanges.milestoneId))
+    .where(eq(milestones.projectId, projectId))
+    .orderBy(asc(milestoneChanges.id));
+  return rows.map((m) => ({
+    ...m,
+    changes: changes.map((c) => c.change).filter((c) => c.milestoneId === m.id),
+  }));
+}

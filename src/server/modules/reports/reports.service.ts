@@ -1,0 +1,239 @@
+import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+import {
+  type ReportDraftInput,
+  type ReportListQuery,
+  reportDraftInput,
+  reportListQuery,
+  returnInput,
+} from '../../../contracts/reports.ts';
+import { wan } from '../../../domain/money.ts';
+import { compareYearMonth, yearMonthOf } from '../../../domain/periods.ts';
+import {
+  assertTransition,
+  type ReportAction,
+  TransitionError,
+} from '../../../domain/report-workflow.ts';
+import type { Ctx } from '../../context.ts';
+import type { Db } from '../../db.ts';
+import { AppError, notFound, staleVersion } from '../../errors.ts';
+import { projectScope } from '../../policy.ts';
+import { refreshRollups } from '../dispatch/rollups.service.ts';
+import { loadProjectFor } from '../projects/projects.service.ts';
+import { projects } from '../projects/projects.table.ts';
+import { monthlyReports, reportTransitions } from './reports.table.ts';
+
+type ReportRow = typeof monthlyReports.$inferSelect;
+export type ReportView = Omit<ReportRow, 'investment' | 'progressPercent'> & {
+  investment: string;
+  progressPercent: string | null;
+  projectCode: string;
+  projectName: string;
+};
+
+const reportNotFound = (id: number | string) => notFound('report', '月报', id);
+
+function toView(row: ReportRow, project: { code: string; name: string }): ReportView {
+  return {
+    ...row,
+    investment: wan(row.investment),
+    progressPercent: row.progressPercent,
+    projectCode: project.code,
+    projectName: project.name,
+  };
+}
+
+function applyTransition(row: ReportRow, action: ReportAction) {
+  try {
+    return assertTransition(row.status, action);
+  } catch (e) {
+    if (e instanceof TransitionError) {
+      throw new AppError('report.not_allowed', e.message, {
+        field: 'status',
+        status: row.status,
+        messageEn: `a ${row.status} report cannot be ${action === 'edit' ? 'edited' : `${action}ed`}`,
+      });
+    }
+    throw e;
+  }
+}
+
+/**
+ * Creates a project's report for a month as a draft, or edits the draft (or the returned report).
+ * One report per project and month: saving again edits the same report.
+ */
+export async function saveReport(db: Db, ctx: Ctx, raw: ReportDraftInput): Promise<ReportView> {
+  const input = reportDraftInput.parse(raw);
+  if (compareYearMonth(input, yearMonthOf(ctx.now)) > 0) {
+    throw new AppError('report.future_month', `不能填报未来月份${input.year}年${input.month}月`, {
+      field: 'month',
+      messageEn: 'a report cannot be for a future month',
+    });
+  }
+  return db.transaction(async (tx) => {
+    const project = await loadProjectFor(tx, ctx, 'report.write', input.projectId);
+    const [existing] = await tx
+      .select()
+      .from(monthlyReports)
+      .where(
+        and(
+          eq(monthlyReports.projectId, input.projectId),
+          eq(monthlyReports.year, input.year),
+          eq(monthlyReports.month, input.month),
+        ),
+      )
+      .for('update');
+    const fields = {
+      investment: input.investment,
+      progressPercent: input.progressPercent == null ? null : String(input.progressPercent),
+      progressText: input.progressText ?? null,
+      problems: input.problems ?? null,
+      nextPlan: input.nextPlan ?? null,
+      updatedBy: ctx.actor.name,
+      updatedAt: ctx.now,
+    };
+    if (!existing) {
+      const [created] = await tx
+        .insert(monthlyReports)
+        .values({
+          officeId: ctx.actor.officeId,
+          projectId: input.projectId,
+          year: input.year,
+          month: input.month,
+          ...fields,
+          createdAt: ctx.now,
+        })
+        .returning();
+      await tx.insert(reportTransitions).values({
+        officeId: ctx.actor.officeId,
+        reportId: created!.id,
+        action: 'create',
+        fromStatus: null,
+        toStatus: 'draft',
+        actor: ctx.actor.name,
+        at: ctx.now,
+      });
+      return toView(created!, project);
+    }
+    applyTransition(existing, 'edit');
+    if (input.version !== undefined && input.version !== existing.version) {
+      throw staleVersion('report', existing);
+    }
+    const [updated] = await tx
+      .update(monthlyReports)
+      .set({ ...fields, version: existing.version + 1 })
+      .where(eq(monthlyReports.id, existing.id))
+      .returning();
+    return toView(updated!, project);
+  });
+}
+
+async function transition(
+  db: Db,
+  ctx: Ctx,
+  reportId: number,
+  action: 'submit' | 'approve' | 'return',
+  opts: { reason?: string; version?: number } = {},
+): Promise<ReportView> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(monthlyReports)
+      .where(and(eq(monthlyReports.id, reportId), eq(monthlyReports.officeId, ctx.actor.officeId)))
+      .for('update');
+    if (!row) throw reportNotFound(reportId);
+    const project = await loadProjectFor(
+      tx,
+      ctx,
+      action === 'submit' ? 'report.write' : 'report.review',
+      row.projectId,
+    ).catch((e) => {
+      // A report of a project outside the actor's scope does not exist for them.
+      if (e instanceof AppError && e.status === 404) throw reportNotFound(reportId);
+      throw e;
+    });
+    if (opts.version !== undefined && opts.version !== row.version) throw staleVersion('report', row);
+    const to = applyTransition(row, action);
+    const [updated] = await tx
+      .update(monthlyReports)
+      .set({
+        status: to,
+        version: row.version + 1,
+        updatedBy: ctx.actor.name,
+        updatedAt: ctx.now,
+        ...(action === 'submit' ? { submittedAt: ctx.now, returnReason: null } : {}),
+        ...(action !== 'submit' ? { reviewedAt: ctx.now } : {}),
+        ...(action === 'return' ? { returnReason: opts.reason } : {}),
+      })
+      .where(eq(monthlyReports.id, reportId))
+      .returning();
+    await tx.insert(reportTransitions).values({
+      officeId: ctx.actor.officeId,
+      reportId,
+      action,
+      fromStatus: row.status,
+      toStatus: to,
+      reason: opts.reason ?? null,
+      actor: ctx.actor.name,
+      at: ctx.now,
+    });
+    await refreshRollups(tx, [row.projectId], row.year);
+    return toView(updated!, project);
+  });
+}
+
+export const submitReport = (db: Db, ctx: Ctx, reportId: number, version?: number) =>
+  transition(db, ctx, reportId, 'submit', { version });
+
+export const approveReport = (db: Db, ctx: Ctx, reportId: number, version?: number) =>
+  transition(db, ctx, reportId, 'approve', { version });
+
+export async function returnReport(
+  db: Db,
+  ctx: Ctx,
+  reportId: number,
+  raw: { reason: string; version?: number },
+): Promise<ReportView> {
+  const input = returnInput.parse(raw);
+  return transition(db, ctx, reportId, 'return', input);
+}
+
+export async function getReport(
+  db: Db,
+  ctx: Ctx,
+  reportId: number,
+): Promise<ReportView & { transitions: (typeof reportTransitions.$inferSelect)[] }> {
+  const [row] = await db
+    .select({ report: monthlyReports, code: projects.code, name: projects.name })
+    .from(monthlyReports)
+    .innerJoin(projects, eq(projects.id, monthlyReports.projectId))
+    .where(and(eq(monthlyReports.id, reportId), projectScope(ctx.actor)));
+  if (!row) throw reportNotFound(reportId);
+  const transitions = await db
+    .select()
+    .from(reportTransitions)
+    .where(eq(reportTransitions.reportId, reportId))
+    .orderBy(asc(reportTransitions.id));
+  return { ...toView(row.report, row), transitions };
+}
+
+export async function listReports(
+  db: Db,
+  ctx: Ctx,
+  raw: ReportListQuery = {},
+): Promise<ReportView[]> {
+  const q = reportListQuery.parse(raw);
+  const where: SQL[] = [projectScope(ctx.actor)];
+  if (q.projectId) where.push(eq(monthlyReports.projectId, q.projectId));
+  if (q.year) where.push(eq(monthlyReports.year, q.year));
+  if (q.month) where.push(eq(monthlyReports.month, q.month));
+  if (q.status) where.push(eq(monthlyReports.status, q.status));
+  const rows = await db
+    .select({ report: monthlyReports, code: projects.code, name: projects.name })
+    .from(monthlyReports)
+    .innerJoin(projects, eq(projects.id, monthlyReports.projectId))
+    .where(and(...where))
+    .orderBy(desc(monthlyReports.year), desc(monthlyReports.month), asc(projects.code))
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize);
+  return rows.map((r) => toView(r.report, r));
+}

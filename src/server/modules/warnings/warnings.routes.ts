@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { warningsQuery } from '../../../contracts/dispatch.ts';
+import { yearMonth } from '../../../contracts/common.ts';
+import { parseYearMonth } from '../../../domain/periods.ts';
+import type { RouteDeps } from '../../app.ts';
+import { getProjectByCode } from '../projects/projects.service.ts';
+import {
+  evaluateMonth,
+  getThresholds,
+  overrideInput,
+  overrideWarning,
+  setThresholds,
+  snapshotWarnings,
+  thresholdsInput,
+  warningHistory,
+} from './warnings.service.ts';
+
+export async function warningRoutes(app: FastifyInstance, { db }: RouteDeps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/warnings',
+    { schema: { tags: ['warnings'], summary: '某月各项目预警等级及原因', querystring: warningsQuery } },
+    async (req) => {
+      const { month, level, ...filter } = req.query;
+      const all = await evaluateMonth(db, req.ctx, { period: month, filter });
+      return all.filter((s) => !level || s.level === level).map(({ rollup: _r, ...s }) => s);
+    },
+  );
+  r.post(
+    '/warnings/snapshot',
+    {
+      schema: {
+        tags: ['warnings'],
+        summary: '研判：记录某月全部项目的预警快照',
+        body: z.object({ month: yearMonth }),
+      },
+    },
+    (req) => snapshotWarnings(db, req.ctx, { period: parseYearMonth(req.body.month)! }),
+  );
+  r.post(
+    '/warnings/override',
+    { schema: { tags: ['warnings'], summary: '调整预警等级（须写明理由）', body: overrideInput } },
+    async (req) => {
+      const { rollup: _r, ...s } = await overrideWarning(db, req.ctx, req.body);
+      return s;
+    },
+  );
+  r.get(
+    '/projects/:code/warnings',
+    { schema: { tags: ['warnings'], summary: '项目预警历史', params: z.object({ code: z.string() }) } },
+    async (req) => {
+      const project = await getProjectByCode(db, req.ctx, req.params.code);
+      return warningHistory(db, req.ctx, project.id);
+    },
+  );
+  r.get('/settings/warnings', { schema: { tags: ['warnings'], summary: '预警阈值' } }, (req) =>
+    getThresholds(db, req.ctx),
+  );
+  r.put(
+    '/settings/warnings',
+    { schema: { tags: ['warnings'], summary: '修改预警阈值', body: thresholdsInput } },
+    (req) => setThresholds(db, req.ctx, req.body),
+  );
+}

@@ -1,0 +1,9 @@
+// The one schema drizzle-kit and the services see; each module owns its tables.
+export * from './modules/dispatch/rollups.table.ts';
+export * from './modules/milestones/milestones.table.ts';
+export * from './modules/offices/offices.table.ts';
+export * from './modules/plans/plans.table.ts';
+export * from './modules/projects/projects.table.ts';
+export * from './modules/reports/reports.table.ts';
+export * from './modules/units/units.table.ts';
+export * from './modules/warnings/warnings.table.ts';
