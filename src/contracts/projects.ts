@@ -4,23 +4,30 @@ import { id, isoDate, nonNegativeAmount, version } from './common.ts';
 
 const text = (max: number) => z.string().trim().max(max);
 
-export const projectInput = z.object({
+const projectFields = {
   code: text(64).min(1, { message: '项目编号不能为空 / code is required' }),
   name: text(200).min(1, { message: '项目名称不能为空 / name is required' }),
   areaId: id.nullish(),
   categoryId: id.nullish(),
-  tags: z.array(text(32).min(1)).max(20).default([]),
+  tags: z.array(text(32).min(1)).max(20),
   ownerUnitId: id.nullish(),
-  phase: z.enum(PROJECT_PHASES).default('preparation'),
+  phase: z.enum(PROJECT_PHASES),
   totalInvestment: nonNegativeAmount.nullish(),
   plannedStart: isoDate.nullish(),
   plannedFinish: isoDate.nullish(),
   location: text(500).nullish(),
   remarks: text(2000).nullish(),
+};
+
+export const projectInput = z.object({
+  ...projectFields,
+  tags: projectFields.tags.default([]),
+  phase: projectFields.phase.default('preparation'),
 });
 export type ProjectInput = z.input<typeof projectInput>;
 
-export const projectPatch = projectInput.partial().extend({ version });
+// No defaults here: a field left out of a patch keeps its value.
+export const projectPatch = z.object(projectFields).partial().extend({ version });
 export type ProjectPatch = z.input<typeof projectPatch>;
 
 export const projectListQuery = z.object({

@@ -3,6 +3,12 @@ import { Decimal } from 'decimal.js';
 /** Amounts are 万元 held as decimal strings with two places; every sum goes through Decimal. */
 export type Wan = string;
 
+/** decimal.js keeps the sign of a negative that rounds to zero; "-0.00" is never what we mean. */
+function fixed(d: Decimal, places = 2): string {
+  const text = d.toFixed(places, Decimal.ROUND_HALF_UP);
+  return /^-0\.?0*$/.test(text) ? text.slice(1) : text;
+}
+
 const FULL_WIDTH = /[\uFF10-\uFF19\uFF0E\uFF0C\uFF0D\uFF0B]/g;
 
 /** Turns full-width digits and punctuation into ASCII so "１２，３４５．５" reads as 12,345.5. */
@@ -18,24 +24,24 @@ export function parseAmount(input: string | number): Wan | null {
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) return null;
     // A number typed in a form or read from a cell is converted through its shortest decimal form.
-    return new Decimal(String(input)).toFixed(2, Decimal.ROUND_HALF_UP);
+    return fixed(new Decimal(String(input)));
   }
   const text = toHalfWidth(input).trim().replace(/[,\s]/g, '');
   if (!/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(text)) return null;
-  return new Decimal(text).toFixed(2, Decimal.ROUND_HALF_UP);
+  return fixed(new Decimal(text));
 }
 
 /** Exact sum of 万元 strings. */
 export function sumWan(values: Iterable<Wan | null | undefined>): Wan {
   let total = new Decimal(0);
   for (const v of values) if (v != null) total = total.plus(v);
-  return total.toFixed(2);
+  return fixed(total);
 }
 
 /** Normalises any numeric string from the database to two decimals. */
 export function wan(value: string | number | null | undefined): Wan {
   if (value == null) return '0.00';
-  return new Decimal(String(value)).toFixed(2, Decimal.ROUND_HALF_UP);
+  return fixed(new Decimal(String(value)));
 }
 
 export function compareWan(a: Wan, b: Wan): number {
@@ -43,7 +49,7 @@ export function compareWan(a: Wan, b: Wan): number {
 }
 
 export function subtractWan(a: Wan, b: Wan): Wan {
-  return new Decimal(a).minus(b).toFixed(2);
+  return fixed(new Decimal(a).minus(b));
 }
 
 /** a ÷ b as an exact Decimal, or null when b is zero (a rate against nothing is undefined). */
@@ -56,17 +62,17 @@ export function ratio(a: Wan, b: Wan): Decimal | null {
 /** A rate as a percentage string with one decimal ("93.0"), or null. */
 export function percent(a: Wan, b: Wan, places = 1): string | null {
   const r = ratio(a, b);
-  return r === null ? null : r.times(100).toFixed(places, Decimal.ROUND_HALF_UP);
+  return r === null ? null : fixed(r.times(100), places);
 }
 
 /** 万元 → 亿元 with two decimals, as dashboards show it (1049100.00 → "104.91"). */
 export function wanToYi(value: Wan, places = 2): string {
-  return new Decimal(value).dividedBy(10000).toFixed(places, Decimal.ROUND_HALF_UP);
+  return fixed(new Decimal(value).dividedBy(10000), places);
 }
 
 /** Thousands separators for tables: 1234567.5 → "1,234,567.50". */
 export function formatWan(value: Wan): string {
-  const [int, frac] = new Decimal(value).toFixed(2).split('.');
+  const [int, frac] = fixed(new Decimal(value)).split('.');
   const sign = int.startsWith('-') ? '-' : '';
   const digits = sign ? int.slice(1) : int;
   return `${sign}${digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;

@@ -35,6 +35,7 @@ export class TransitionError extends Error {
     readonly from: ReportStatus,
   ) {
     super(`${REPORT_STATUS_ZH[from]}状态的月报不能${ACTION_ZH[action]}`);
+    this.name = 'TransitionError';
   }
 }
 

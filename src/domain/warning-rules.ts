@@ -10,6 +10,7 @@ export const LEVEL_EN: Record<Level, string> = {
   yellow: 'Needs attention',
   red: 'Supervised',
 };
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const RANK: Record<Level, number> = { green: 0, yellow: 1, red: 2 };
 
 /** The worst of several levels. */
@@ -71,11 +72,12 @@ export function evaluateWarning(
   const reasons: WarningReason[] = [];
   const m = input.period.month;
   const span = m === 1 ? '1月' : `1–${m}月`;
-  const spanEn = m === 1 ? 'January' : `January–month ${m}`;
+  const spanEn = m === 1 ? 'January' : `Jan–${MONTHS_EN[m - 1]}`;
 
   if (input.plan && new Decimal(input.plan.timingTarget).greaterThan(0)) {
     const rate = new Decimal(input.actual).dividedBy(input.plan.timingTarget).times(100);
-    const rateText = rate.toFixed(1, Decimal.ROUND_HALF_UP);
+    // Rounded down so the sentence never shows 100.0% beside a level that says below 100%.
+    const rateText = rate.toFixed(1, Decimal.ROUND_DOWN);
     const actual = money(input.actual);
     const target = money(input.plan.timingTarget);
     let level: Level;
