@@ -1,7 +1,6 @@
 import {
   and,
   asc,
-  desc,
   eq,
   ilike,
   isNotNull,
@@ -245,7 +244,7 @@ export async function listProjects(
   if (q.archived === 'only') where.push(isNotNull(projects.archivedAt));
   const desc_ = q.sort.startsWith('-');
   const key = q.sort.replace(/^-/, '') as 'code' | 'name' | 'totalInvestment' | 'plannedStart';
-  const order = desc_ ? desc(projects[key]) : asc(projects[key]);
+  const order = desc_ ? sql`${projects[key]} desc nulls last` : asc(projects[key]);
   const [items, [{ total }]] = await Promise.all([
     viewQuery(db)
       .where(and(...where))

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
 import {
   type ReportDraftInput,
   type ReportListQuery,
@@ -236,4 +236,89 @@ export async function listReports(
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize);
   return rows.map((r) => toView(r.report, r));
+}
+
+export type ApprovedReportInput = {
+  projectId: number;
+  year: number;
+  month: number;
+  investment: string;
+  progressPercent?: string | null;
+  progressText?: string | null;
+  problems?: string | null;
+  nextPlan?: string | null;
+};
+
+/**
+ * Records figures that arrive already checked (an office's own workbook of past months) as
+ * approved reports, set-based: one insert, one transition each, one roll-up refresh. Existing
+ * reports of the same project and month are replaced in place, so importing twice changes
+ * nothing. The caller checks scope and validity and runs this inside its transaction.
+ */
+export async function recordApprovedReports(
+  db: Db,
+  ctx: Ctx,
+  rows: ApprovedReportInput[],
+): Promise<{ created: number; updated: number }> {
+  if (rows.length === 0) return { created: 0, updated: 0 };
+  let created = 0;
+  let updated = 0;
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    const saved = await db
+      .insert(monthlyReports)
+      .values(
+        chunk.map((r) => ({
+          officeId: ctx.actor.officeId,
+          projectId: r.projectId,
+          year: r.year,
+          month: r.month,
+          investment: r.investment,
+          progressPercent: r.progressPercent ?? null,
+          progressText: r.progressText ?? null,
+          problems: r.problems ?? null,
+          nextPlan: r.nextPlan ?? null,
+          status: 'approved' as const,
+          source: 'import' as const,
+          submittedAt: ctx.now,
+          reviewedAt: ctx.now,
+          updatedBy: ctx.actor.name,
+          createdAt: ctx.now,
+          updatedAt: ctx.now,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: [monthlyReports.projectId, monthlyReports.year, monthlyReports.month],
+        set: {
+          investment: sql`excluded.investment`,
+          progressPercent: sql`excluded.progress_percent`,
+          progressText: sql`excluded.progress_text`,
+          problems: sql`excluded.problems`,
+          nextPlan: sql`excluded.next_plan`,
+          status: sql`excluded.status`,
+          source: sql`excluded.source`,
+          reviewedAt: sql`excluded.reviewed_at`,
+          updatedBy: sql`excluded.updated_by`,
+          updatedAt: sql`excluded.updated_at`,
+          version: sql`${monthlyReports.version} + 1`,
+        },
+      })
+      .returning({ id: monthlyReports.id, version: monthlyReports.version });
+    for (const s of saved) (s.version === 1 ? created++ : updated++);
+    await db.insert(reportTransitions).values(
+      saved.map((s) => ({
+        officeId: ctx.actor.officeId,
+        reportId: s.id,
+        action: 'import',
+        fromStatus: null,
+        toStatus: 'approved',
+        actor: ctx.actor.name,
+        at: ctx.now,
+      })),
+    );
+  }
+  const byYear = new Map<number, number[]>();
+  for (const r of rows) byYear.set(r.year, [...(byYear.get(r.year) ?? []), r.projectId]);
+  for (const [year, ids] of byYear) await refreshRollups(db, ids, year);
+  return { created, updated };
 }
