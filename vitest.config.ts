@@ -11,6 +11,7 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       {
+        extends: true,
         test: {
           name: 'pglite',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
@@ -20,6 +21,7 @@ export default defineConfig({
       ...(postgres
         ? [
             {
+              extends: true,
               test: {
                 name: 'postgres',
                 include: ['src/server/**/*.test.ts', 'src/cli/**/*.test.ts', 'src/demo/**/*.test.ts', 'test/**/*.test.ts'],

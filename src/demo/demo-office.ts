@@ -213,7 +213,7 @@ export async function loadDemo(db: Db, opts: { onProgress?: (step: string) => vo
     await db.transaction((tx) => recordApprovedReports(tx, ctxAt(nextMonthDay(year, 12, 8)), bulk));
     reports += bulk.length;
   }
-  reports += await workflowReports(db, ids, unitIds, y2023, y2024, workflowMonth, office.id, rand);
+  reports += await workflowReports(db, ids, unitIds, y2023, y2024, workflowMonth, office.id);
 
   progress('预警研判 / warning snapshots');
   for (const year of [2023, 2024]) {
@@ -392,9 +392,9 @@ async function workflowReports(
   y2024: Map<string, Year>,
   inWorkflow: (p: DemoProject, year: number, month: number) => boolean,
   officeId: number,
-  rand: () => number,
 ): Promise<number> {
   let n = 0;
+  let index = 0;
   const returnedOnce = new Set(['KXC-003', 'KXC-016', 'KXC-041', 'YG-004']);
   for (const [year, month, plans] of [
     [2023, 6, y2023],
@@ -419,20 +419,21 @@ async function workflowReports(
         now,
       });
       const last = year === 2024 && month === 12;
-      const roll = rand();
-      // December 2024 is the month in progress: some reports wait, some are drafts, a few missing.
-      if (last && roll < 0.05) continue;
+      // December 2024 is the month in progress: a few missing, some drafts, some waiting for
+      // review, some returned; chosen by position so every demo office is the same.
+      const slot = last ? index++ % 12 : -1;
+      if (slot === 5) continue;
       const text = reportText(p, y, year, month);
       const saved = await saveReport(db, reporter(filed), { projectId: ids.get(p.code)!, year, month, ...text });
       n++;
-      if (last && roll < 0.12) continue;
+      if (slot === 1) continue;
       await submitReport(db, reporter(filed), saved.id);
-      if (last && roll < 0.3) continue;
-      if (returnedOnce.has(p.code) || (last && roll < 0.36)) {
+      if (slot === 3 || slot === 8) continue;
+      if (returnedOnce.has(p.code) || slot === 10) {
         await returnReport(db, coord(reviewed), saved.id, {
           reason: '本月完成投资与财务支付凭证不一致，请核实后重新报送',
         });
-        if (last && roll < 0.36 && !returnedOnce.has(p.code)) continue;
+        if (slot === 10) continue;
         await saveReport(db, reporter(resubmitted), {
           projectId: ids.get(p.code)!,
           year,

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, testContext } from '../../test/test-db.ts';
+import type { Ctx } from '../server/context.ts';
+import type { Database } from '../server/db.ts';
+import { dispatchFigures } from '../server/modules/dispatch/dispatch.service.ts';
+import { verifyRollups } from '../server/modules/dispatch/rollups.service.ts';
+import { listReports } from '../server/modules/reports/reports.service.ts';
+import { warningHistory } from '../server/modules/warnings/warnings.service.ts';
+import { CORE } from './catalog.ts';
+import { loadDemo } from './demo-office.ts';
+
+let database: Database;
+let ctx: Ctx;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await loadDemo(database.db);
+  ctx = await testContext(database, { role: 'leader' });
+});
+afterAll(() => database?.close());
+
+describe('the demo office reproduces the seed through the dispatch figures', () => {
+  it('core area H1 2023: 59 projects, 208.8亿 target, 104.91亿 actual, ahead of the timing target', async () => {
+    const d = await dispatchFigures(database.db, ctx, {
+      period: { year: 2023, month: 6 },
+      filter: { area: CORE },
+    });
+    expect(d.projects).toBe(59);
+    expect(d.annualTarget).toBe('2088000.00');
+    expect(d.actual).toBe('1049100.00');
+    expect(Number(d.rateVsTiming)).toBeGreaterThanOrEqual(100);
+  });
+
+  it('six-key projects through June 2023: 37, supervised 2, attention 4, on schedule 31', async () => {
+    const d = await dispatchFigures(database.db, ctx, {
+      period: { year: 2023, month: 6 },
+      filter: { tag: '六重' },
+    });
+    expect(d.projects).toBe(37);
+    expect(d.warnings).toEqual({ green: 31, yellow: 4, red: 2 });
+    const red = d.flagged.filter((f) => f.level === 'red');
+    expect(red.every((f) => f.reasons.length > 0)).toBe(true);
+    // One yellow is a coordinator's override of a computed red, with its reason kept.
+    const overridden = d.flagged.find((f) => f.computedLevel !== f.level);
+    expect(overridden).toMatchObject({ computedLevel: 'red', level: 'yellow' });
+    expect(overridden?.overrideReason).toContain('窗口指导');
+  });
+
+  it('city-invested projects Jan–May 2023: 12, 16.2亿, 40% above the start-of-year plan', async () => {
+    const d = await dispatchFigures(database.db, ctx, {
+      period: { year: 2023, month: 5 },
+      filter: { tag: '市投市建' },
+    });
+    expect(d.projects).toBe(12);
+    expect(d.actual).toBe('162000.00');
+    expect(d.aboveInitialPlan).toBe('40.0');
+    // the current plan was revised upward after the start of the year
+    expect(Number(d.timingTarget)).toBeGreaterThan(Number(d.initialTimingTarget));
+  });
+
+  it('is a living office: other areas, 2024 data, returned and pending reports, history', async () => {
+    const d = await dispatchFigures(database.db, ctx, { period: { year: 2024, month: 12 } });
+    expect(d.byArea.map((a) => a.area)).toEqual(
+      expect.arrayContaining([CORE, '光明云谷片区', '地铁六号线光明段', '科技创新集群']),
+    );
+    expect(Number(d.actual)).toBeGreaterThan(0);
+    const pending = await listReports(database.db, ctx, { year: 2024, month: 12, status: 'submitted' });
+    expect(pending.length).toBeGreaterThan(0);
+    const returned = await listReports(database.db, ctx, { year: 2024, month: 12, status: 'returned' });
+    expect(returned.length).toBeGreaterThan(0);
+    const history = await warningHistory(database.db, ctx, d.flagged[0].projectId);
+    expect(history.length).toBeGreaterThan(0);
+  });
+
+  it('keeps the roll-ups equal to a recomputation from the raw rows', async () => {
+    const result = await verifyRollups(database.db);
+    expect(result.differences).toEqual([]);
+    expect(result.checked).toBeGreaterThan(100);
+  });
+
+  it('refuses to load into an office that already has projects', async () => {
+    await expect(loadDemo(database.db)).rejects.toThrow(/已有项目/);
+  });
+});
