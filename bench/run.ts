@@ -1,0 +1,78 @@
+/**
+ * npm run bench: the dispatch figures at scale, as ratios against a baseline in the same run.
+ * Baseline: one plain SQL aggregate of the same year's approved reports (what a dashboard
+ * without roll-ups would have to scan). Goal: the full dispatch answer (totals, areas, tags,
+ * series, warnings with reasons, overdue milestones) costs no more than a few such scans.
+ */
+import { sql } from 'drizzle-orm';
+import { createDb } from '../src/server/db.ts';
+import { dispatchFigures } from '../src/server/modules/dispatch/dispatch.service.ts';
+import { ensureOffice, systemActor } from '../src/server/modules/offices/offices.service.ts';
+import { setPlan } from '../src/server/modules/plans/plans.service.ts';
+import { createProject, ensureArea } from '../src/server/modules/projects/projects.service.ts';
+import { recordApprovedReports } from '../src/server/modules/reports/reports.service.ts';
+
+const N = Number(process.env.BENCH_PROJECTS ?? 2000);
+const RUNS = 5;
+
+async function time<T>(fn: () => Promise<T>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+async function median(fn: () => Promise<unknown>): Promise<number> {
+  await fn();
+  const xs: number[] = [];
+  for (let i = 0; i < RUNS; i++) xs.push(await time(fn));
+  return xs.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
+}
+
+const url = process.env.BENCH_DATABASE_URL;
+const database = await createDb(url ? { url } : { dataDir: 'memory://' });
+await database.migrate();
+const office = await ensureOffice(database.db);
+const ctx = { actor: systemActor(office.id), now: new Date('2025-01-15T02:00:00Z') };
+const db = database.db;
+
+const loadStart = performance.now();
+const areaIds = [];
+for (let a = 0; a < 8; a++) areaIds.push((await ensureArea(db, ctx, `片区${a + 1}`)).row.id);
+const reports = [];
+for (let i = 0; i < N; i++) {
+  const p = await createProject(db, ctx, {
+    code: `B${String(i).padStart(5, '0')}`,
+    name: `基准项目${i}`,
+    areaId: areaIds[i % 8],
+    tags: i % 3 === 0 ? ['六重'] : ['区投'],
+  });
+  const annual = 1000 + (i % 97) * 10;
+  await setPlan(db, ctx, {
+    projectId: p.id,
+    year: 2024,
+    annualTarget: String(annual),
+    timingTargets: Array.from({ length: 12 }, (_, m) => ((annual * (m + 1)) / 12).toFixed(2)),
+  });
+  for (let m = 1; m <= 12; m++) {
+    reports.push({ projectId: p.id, year: 2024, month: m, investment: ((annual / 12) * (0.7 + (i % 5) * 0.1)).toFixed(2) });
+  }
+}
+for (let i = 0; i < reports.length; i += 5000) {
+  await db.transaction((tx) => recordApprovedReports(tx, ctx, reports.slice(i, i + 5000)));
+}
+const loadMs = performance.now() - loadStart;
+
+const period = { year: 2024, month: 9 };
+const baseline = await median(() =>
+  db.execute(sql`select p.area_id, sum(r.investment) from monthly_reports r join projects p on p.id = r.project_id
+                 where r.year = 2024 and r.month <= 9 and r.status = 'approved' group by p.area_id`),
+);
+const dispatch = await median(() => dispatchFigures(db, ctx, { period }));
+const filtered = await median(() => dispatchFigures(db, ctx, { period, filter: { tag: '六重' } }));
+const rss = process.memoryUsage().rss / 1024 / 1024;
+
+console.log(`database: ${database.kind}; ${N} projects, ${reports.length} approved reports (loaded in ${(loadMs / 1000).toFixed(1)} s)`);
+console.log(`baseline  raw aggregate of reports       ${baseline.toFixed(1)} ms`);
+console.log(`dispatch  full figures, all projects     ${dispatch.toFixed(1)} ms  ratio ${(dispatch / baseline).toFixed(2)}`);
+console.log(`dispatch  full figures, tag 六重          ${filtered.toFixed(1)} ms  ratio ${(filtered / baseline).toFixed(2)}`);
+console.log(`rss ${rss.toFixed(0)} MB`);
+await database.close();
