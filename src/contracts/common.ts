@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseAmount } from '../domain/money.ts';
+import { isStorableAmount, parseAmount } from '../domain/money.ts';
 import { isValidIsoDate } from '../domain/periods.ts';
 
 /** An amount in 万元: a number or a string like "1,234.5" or full-width digits; carried on as "1234.50". */
@@ -9,6 +9,10 @@ export const amount = z
     const parsed = parseAmount(v);
     if (parsed === null) {
       ctx.addIssue({ code: 'custom', message: `“${v}”不是有效金额 / not a valid amount` });
+      return z.NEVER;
+    }
+    if (!isStorableAmount(parsed)) {
+      ctx.addIssue({ code: 'custom', message: `金额“${v}”超出上限 / amount too large` });
       return z.NEVER;
     }
     return parsed;

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { parseAmount, type Wan } from './money.ts';
+import { isStorableAmount, parseAmount, type Wan } from './money.ts';
 
 export type PlanProblem = { field: string; code: string; message: string; messageEn: string };
 
@@ -14,12 +14,12 @@ export function validatePlan(
 ): { ok: true; annualTarget: Wan; timingTargets: Wan[] } | { ok: false; problems: PlanProblem[] } {
   const problems: PlanProblem[] = [];
   const annual = parseAmount(annualTarget);
-  if (annual === null || new Decimal(annual).isNegative()) {
+  if (annual === null || new Decimal(annual).isNegative() || !isStorableAmount(annual)) {
     problems.push({
       field: 'annualTarget',
       code: 'plan.annual_invalid',
-      message: `年度计划投资“${annualTarget}”应为不小于0的金额`,
-      messageEn: `annual target "${annualTarget}" must be a non-negative amount`,
+      message: `年度计划投资“${annualTarget}”应为不小于0且不超过上限的金额`,
+      messageEn: `annual target "${annualTarget}" must be a non-negative amount within range`,
     });
   }
   if (timingTargets.length !== 12) {
@@ -33,12 +33,12 @@ export function validatePlan(
   }
   const parsed: (Wan | null)[] = timingTargets.map((t, i) => {
     const v = parseAmount(t);
-    if (v === null || new Decimal(v).isNegative()) {
+    if (v === null || new Decimal(v).isNegative() || !isStorableAmount(v)) {
       problems.push({
         field: `timingTargets.${i}`,
         code: 'plan.timing_invalid',
-        message: `${i + 1}月时序目标“${t}”应为不小于0的金额`,
-        messageEn: `timing target of month ${i + 1} "${t}" must be a non-negative amount`,
+        message: `${i + 1}月时序目标“${t}”应为不小于0且不超过上限的金额`,
+        messageEn: `timing target of month ${i + 1} "${t}" must be a non-negative amount within range`,
       });
       return null;
     }

@@ -31,6 +31,14 @@ export function parseAmount(input: string | number): Wan | null {
   return fixed(new Decimal(text));
 }
 
+/** The largest amount numeric(16,2) holds: 14 digits before the point. */
+export const MAX_WAN = '99999999999999.99';
+
+/** True when the amount fits the database column (|amount| ≤ MAX_WAN). */
+export function isStorableAmount(value: Wan): boolean {
+  return new Decimal(value).abs().lessThanOrEqualTo(MAX_WAN);
+}
+
 /** Exact sum of 万元 strings. */
 export function sumWan(values: Iterable<Wan | null | undefined>): Wan {
   let total = new Decimal(0);

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import { buildRollup, diffRollup, type Rollup, type RollupPlan } from '../../../domain/rollup.ts';
 import type { Db } from '../../db.ts';
 import { investmentPlans } from '../plans/plans.table.ts';
@@ -14,7 +14,8 @@ async function computeRollups(
   scope: { officeId?: number; projectIds?: number[]; year?: number },
 ): Promise<Map<Key, { officeId: number; projectId: number; year: number; rollup: Rollup }>> {
   const planWhere = [];
-  const reportWhere = [];
+  // Drafts count nowhere, and saving one does not refresh the roll-up, so they must not make one.
+  const reportWhere = [ne(monthlyReports.status, 'draft')];
   if (scope.projectIds) {
     planWhere.push(inArray(investmentPlans.projectId, scope.projectIds));
     reportWhere.push(inArray(monthlyReports.projectId, scope.projectIds));

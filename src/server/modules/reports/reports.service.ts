@@ -71,6 +71,8 @@ export async function saveReport(db: Db, ctx: Ctx, raw: ReportDraftInput): Promi
   }
   return db.transaction(async (tx) => {
     const project = await loadProjectFor(tx, ctx, 'report.write', input.projectId);
+    // Lock the project so two first saves of the same month cannot both insert.
+    await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, input.projectId)).for('update');
     const [existing] = await tx
       .select()
       .from(monthlyReports)

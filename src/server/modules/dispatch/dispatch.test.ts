@@ -1,0 +1,368 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp } from '../../../../test/test-app.ts';
+
+type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers are checked value by value
+type Json = any;
+
+let t: TestApp;
+
+async function call(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: object) {
+  const res = await t.app.inject({ method, url, payload });
+  return { status: res.statusCode, body: (res.body ? res.json() : null) as Json, raw: res.body };
+}
+
+const ids: Record<string, number> = {};
+const linear = (step: number) => Array.from({ length: 12 }, (_, i) => String(step * (i + 1)));
+
+async function createProject(code: string, areaId: number | null, tags: string[]) {
+  const res = await call('POST', '/api/projects', { code, name: `项目${code}`, areaId, tags });
+  expect(res.status, res.raw).toBe(201);
+  ids[code] = res.body.id;
+}
+
+async function plan(code: string, annualTarget: string, timingTargets: string[], revise?: object) {
+  const res = await call('PUT', `/api/projects/${code}/plans/2026`, {
+    annualTarget,
+    timingTargets,
+    ...revise,
+  });
+  expect(res.status, res.raw).toBe(200);
+}
+
+async function report(
+  code: string,
+  month: number,
+  investment: string,
+  to: 'draft' | 'submitted' | 'approved' | 'returned',
+) {
+  const res = await call('POST', '/api/reports', {
+    projectId: ids[code],
+    year: 2026,
+    month,
+    investment,
+  });
+  expect(res.status, res.raw).toBe(200);
+  const id = res.body.id;
+  const step = async (action: string, body: object = {}) =>
+    expect((await call('POST', `/api/reports/${id}/${action}`, body)).status).toBe(200);
+  if (to === 'draft') return;
+  await step('submit');
+  if (to === 'approved') await step('approve');
+  if (to === 'returned') await step('return', { reason: '请补充凭证' });
+}
+
+async function milestone(code: string, kind: string, plannedDate: string, actualDate?: string) {
+  const res = await call('POST', `/api/projects/${code}/milestones`, {
+    kind,
+    plannedDate,
+    actualDate,
+  });
+  expect(res.status, res.raw).toBe(201);
+}
+
+async function archive(code: string, archived: boolean) {
+  const current = (await call('GET', `/api/projects/${code}`)).body;
+  const res = await call('POST', `/api/projects/${code}/archive`, {
+    archived,
+    version: current.version,
+  });
+  expect(res.status, res.raw).toBe(200);
+}
+
+async function dispatch(query: Record<string, string>) {
+  const res = await call('GET', `/api/dispatch?${new URLSearchParams(query)}`);
+  expect(res.status, res.raw).toBe(200);
+  return res.body;
+}
+
+/** Exact sum of two-decimal strings through integer cents. */
+const cents = (v: string) => BigInt(v.replace('.', ''));
+const sum = (values: string[]) => {
+  const total = values.reduce((a, v) => a + cents(v), 0n);
+  const s = total.toString().padStart(3, '0');
+  return `${s.slice(0, -2)}.${s.slice(-2)}`;
+};
+
+const FIGURE_KEYS = [
+  'projects',
+  'plannedProjects',
+  'annualTarget',
+  'timingTarget',
+  'actual',
+  'initialAnnualTarget',
+  'initialTimingTarget',
+] as const;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const core = (await call('POST', '/api/areas', { name: 'D甲片区' })).body.id;
+  const cloud = (await call('POST', '/api/areas', { name: 'D乙片区' })).body.id;
+
+  await createProject('D-1', core, ['六重', '市投市建']);
+  await plan('D-1', '1200', linear(100));
+  await report('D-1', 3, '300.50', 'approved');
+  await report('D-1', 5, '999', 'submitted');
+  await report('D-1', 6, '250', 'approved');
+  await milestone('D-1', 'approval', '2026-04-01', '2026-04-10');
+  await milestone('D-1', 'start', '2026-07-15');
+
+  await createProject('D-2', core, ['六重']);
+  await plan('D-2', '2400', linear(200));
+  await plan('D-2', '3000', linear(250), { reason: '增加建安投资', version: 1 });
+  await report('D-2', 6, '1600', 'approved');
+
+  await createProject('D-3', cloud, ['市投市建']);
+  await plan('D-3', '600', linear(50));
+  await report('D-3', 5, '70', 'returned');
+  await report('D-3', 6, '100', 'approved');
+
+  await createProject('D-4', cloud, []);
+  await milestone('D-4', 'start', '2026-05-15');
+
+  await createProject('D-5', null, ['六重']);
+  await plan('D-5', '100', Array(12).fill('100'));
+
+  await createProject('D-ARC', core, ['六重']);
+  await plan('D-ARC', '1000', Array(12).fill('1000'));
+  await report('D-ARC', 6, '500', 'approved');
+  await milestone('D-ARC', 'permit', '2026-02-01');
+  await archive('D-ARC', true);
+});
+afterAll(() => t.close());
+
+describe('GET /api/dispatch', () => {
+  it('sums plans, timing targets and approved actuals over planned projects; counts every project', async () => {
+    const d = await dispatch({ through: '2026-06' });
+    expect(d).toMatchObject({
+      year: 2026,
+      through: '2026-06',
+      projects: 5,
+      plannedProjects: 4,
+      annualTarget: '4900.00',
+      timingTarget: '2500.00',
+      actual: '2250.50',
+      initialAnnualTarget: '4300.00',
+      initialTimingTarget: '2200.00',
+      rateVsTiming: '90.0',
+      rateVsAnnual: '45.9',
+      aboveInitialPlan: '2.3',
+      warnings: { green: 1, yellow: 1, red: 3 },
+    });
+  });
+
+  it('splits by area (projects without one under 未分片区) and the areas add up to the totals', async () => {
+    const d = await dispatch({ through: '2026-06' });
+    expect(d.byArea.map((a: Json) => a.area)).toEqual(['D甲片区', 'D乙片区', '未分片区']);
+    expect(d.byArea[0]).toMatchObject({
+      projects: 2,
+      plannedProjects: 2,
+      annualTarget: '4200.00',
+      timingTarget: '2100.00',
+      actual: '2150.50',
+      initialAnnualTarget: '3600.00',
+      initialTimingTarget: '1800.00',
+      warnings: { green: 1, yellow: 1, red: 0 },
+    });
+    expect(d.byArea[1]).toMatchObject({
+      projects: 2,
+      plannedProjects: 1,
+      annualTarget: '600.00',
+      timingTarget: '300.00',
+      actual: '100.00',
+      rateVsTiming: '33.3',
+      warnings: { green: 0, yellow: 0, red: 2 },
+    });
+    expect(d.byArea[2]).toMatchObject({
+      projects: 1,
+      plannedProjects: 1,
+      annualTarget: '100.00',
+      actual: '0.00',
+      rateVsTiming: '0.0',
+      warnings: { green: 0, yellow: 0, red: 1 },
+    });
+    for (const key of FIGURE_KEYS) {
+      const parts = d.byArea.map((a: Json) => a[key]);
+      if (typeof d[key] === 'number') {
+        expect(
+          parts.reduce((x: number, y: number) => x + y, 0),
+          key,
+        ).toBe(d[key]);
+      } else {
+        expect(sum(parts), key).toBe(d[key]);
+      }
+    }
+    for (const level of ['green', 'yellow', 'red']) {
+      expect(d.byArea.reduce((n: number, a: Json) => n + a.warnings[level], 0)).toBe(
+        d.warnings[level],
+      );
+    }
+  });
+
+  it('groups by tag, largest group first', async () => {
+    const d = await dispatch({ through: '2026-06' });
+    expect(d.byTag.map((g: Json) => [g.tag, g.projects])).toEqual([
+      ['六重', 3],
+      ['市投市建', 2],
+    ]);
+    expect(d.byTag[0]).toMatchObject({
+      plannedProjects: 3,
+      annualTarget: '4300.00',
+      timingTarget: '2200.00',
+      actual: '2150.50',
+      warnings: { green: 1, yellow: 1, red: 1 },
+    });
+    expect(d.byTag[1]).toMatchObject({
+      annualTarget: '1800.00',
+      timingTarget: '900.00',
+      actual: '650.50',
+      initialTimingTarget: '900.00',
+    });
+  });
+
+  it('gives a 12-month S-curve with no actual after the through month', async () => {
+    const d = await dispatch({ through: '2026-06' });
+    expect(d.series).toHaveLength(12);
+    expect(d.series.map((s: Json) => s.month)).toEqual(linear(1).map(Number));
+    expect(d.series.map((s: Json) => s.timingTarget)).toEqual(
+      linear(400).map((v) => `${Number(v) + 100}.00`),
+    );
+    expect(d.series.map((s: Json) => s.actual)).toEqual([
+      '0.00',
+      '0.00',
+      '300.50',
+      '300.50',
+      '300.50',
+      '2250.50',
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    const march = await dispatch({ through: '2026-03' });
+    expect(march).toMatchObject({ through: '2026-03', timingTarget: '1300.00', actual: '300.50' });
+    expect(march.series.filter((s: Json) => s.actual !== null)).toHaveLength(3);
+  });
+
+  it('lists flagged projects worst first with their reasons, and overdue milestones', async () => {
+    const d = await dispatch({ through: '2026-06' });
+    expect(d.flagged.map((f: Json) => [f.code, f.level])).toEqual([
+      ['D-3', 'red'],
+      ['D-4', 'red'],
+      ['D-5', 'red'],
+      ['D-1', 'yellow'],
+    ]);
+    expect(d.flagged[3].reasons.map((r: Json) => [r.rule, r.level])).toEqual([
+      ['investment', 'yellow'],
+    ]);
+    expect(d.flagged[3].reasons[0].zh).toContain('累计完成550.50万元，为时序目标600.00万元的91.');
+    expect(d.overdueMilestones).toEqual([
+      {
+        projectId: ids['D-4'],
+        code: 'D-4',
+        name: '项目D-4',
+        milestone: '开工',
+        plannedDate: '2026-05-15',
+        daysLate: 46,
+      },
+    ]);
+  });
+
+  it('filters by area: another area’s projects are left out of every figure', async () => {
+    const d = await dispatch({ through: '2026-06', area: 'D乙片区' });
+    expect(d).toMatchObject({
+      projects: 2,
+      plannedProjects: 1,
+      annualTarget: '600.00',
+      timingTarget: '300.00',
+      actual: '100.00',
+      warnings: { green: 0, yellow: 0, red: 2 },
+    });
+    expect(d.byArea.map((a: Json) => a.area)).toEqual(['D乙片区']);
+    expect(d.flagged.map((f: Json) => f.code)).toEqual(['D-3', 'D-4']);
+    expect(d.overdueMilestones.map((m: Json) => m.code)).toEqual(['D-4']);
+    expect(d.series[5]).toEqual({ month: 6, timingTarget: '300.00', actual: '100.00' });
+
+    const core = await dispatch({ through: '2026-06', area: 'D甲片区' });
+    expect(core.flagged.map((f: Json) => f.code)).toEqual(['D-1']);
+    expect(core.overdueMilestones).toEqual([]);
+  });
+
+  it('filters by tag', async () => {
+    const d = await dispatch({ through: '2026-06', tag: '市投市建' });
+    expect(d).toMatchObject({
+      projects: 2,
+      plannedProjects: 2,
+      annualTarget: '1800.00',
+      timingTarget: '900.00',
+      actual: '650.50',
+      warnings: { green: 0, yellow: 1, red: 1 },
+    });
+    expect(d.byArea.map((a: Json) => [a.area, a.projects])).toEqual([
+      ['D甲片区', 1],
+      ['D乙片区', 1],
+    ]);
+    const none = await dispatch({ through: '2026-06', tag: '没有这个标签' });
+    expect(none).toMatchObject({
+      projects: 0,
+      plannedProjects: 0,
+      actual: '0.00',
+      rateVsTiming: null,
+      byArea: [],
+      byTag: [],
+      flagged: [],
+    });
+  });
+
+  it('leaves archived projects out, and takes them back in when restored', async () => {
+    await archive('D-ARC', false);
+    const restored = await dispatch({ through: '2026-06' });
+    expect(restored).toMatchObject({ projects: 6, plannedProjects: 5, actual: '2750.50' });
+    expect(restored.overdueMilestones.map((m: Json) => m.code)).toEqual(['D-ARC', 'D-4']);
+    await archive('D-ARC', true);
+    const again = await dispatch({ through: '2026-06' });
+    expect(again).toMatchObject({ projects: 5, plannedProjects: 4, actual: '2250.50' });
+    expect(again.flagged.map((f: Json) => f.code)).not.toContain('D-ARC');
+    expect(again.overdueMilestones.map((m: Json) => m.code)).toEqual(['D-4']);
+  });
+
+  it('refuses a bad through month', async () => {
+    expect((await call('GET', '/api/dispatch?through=2026-13')).status).toBe(400);
+    expect((await call('GET', '/api/dispatch')).status).toBe(400);
+  });
+});
+
+describe('GET /api/dispatch/rollups/verify', () => {
+  it('finds no difference after plans, revisions, approvals, returns and archiving', async () => {
+    const res = await call('GET', '/api/dispatch/rollups/verify');
+    expect(res.status, res.raw).toBe(200);
+    expect(res.body).toEqual({ checked: 5, differences: [] });
+  });
+
+  it('still finds no difference after a late approval and a further revision', async () => {
+    await report('D-5', 6, '40', 'approved');
+    const d5 = (await call('GET', '/api/projects/D-5/plans/2026')).body;
+    await plan('D-5', '200', Array(12).fill('200'), {
+      reason: '追加投资计划',
+      version: d5.version,
+    });
+    expect((await call('GET', '/api/dispatch/rollups/verify')).body).toEqual({
+      checked: 5,
+      differences: [],
+    });
+    const d = await dispatch({ through: '2026-06' });
+    expect(d).toMatchObject({
+      annualTarget: '5000.00',
+      timingTarget: '2600.00',
+      actual: '2290.50',
+    });
+  });
+
+  it('finds no difference after a draft report of a project without a plan', async () => {
+    await report('D-4', 6, '10', 'draft');
+    const res = await call('GET', '/api/dispatch/rollups/verify');
+    expect(res.body.differences).toEqual([]);
+  });
+});
