@@ -156,8 +156,8 @@ describe('validatePlan: problems', () => {
     expect(problems[0]).toEqual({
       field: 'annualTarget',
       code: 'plan.annual_invalid',
-      message: '年度计划投资“-1200”应为不小于0的金额',
-      messageEn: 'annual target "-1200" must be a non-negative amount',
+      message: '年度计划投资“-1200”应为不小于0且不超过上限的金额',
+      messageEn: 'annual target "-1200" must be a non-negative amount within range',
     });
   });
 
@@ -167,8 +167,8 @@ describe('validatePlan: problems', () => {
       {
         field: 'timingTargets.0',
         code: 'plan.timing_invalid',
-        message: '1月时序目标“-5”应为不小于0的金额',
-        messageEn: 'timing target of month 1 "-5" must be a non-negative amount',
+        message: '1月时序目标“-5”应为不小于0且不超过上限的金额',
+        messageEn: 'timing target of month 1 "-5" must be a non-negative amount within range',
       },
     ]);
   });
