@@ -1,0 +1,133 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../db.ts';
+
+const FORMAT = 'tiaodu-backup-1';
+
+/**
+ * Every application table of the public schema, parents before children (by foreign keys), so
+ * a restore can insert in this order and a backup reads in it.
+ */
+export async function tablesInOrder(db: Db): Promise<string[]> {
+  const tables = await queryRows<{ name: string }>(
+    db,
+    sql`select table_name as name from information_schema.tables
+        where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
+  );
+  const edges = await queryRows<{ child: string; parent: string }>(
+    db,
+    sql`select tc.table_name as child, ccu.table_name as parent
+        from information_schema.table_constraints tc
+        join information_schema.constraint_column_usage ccu on ccu.constraint_name = tc.constraint_name
+        where tc.constraint_type = 'FOREIGN KEY' and tc.table_schema = 'public'`,
+  );
+  const names = tables.map((t) => t.name).filter((n) => !n.startsWith('__drizzle'));
+  const ordered: string[] = [];
+  const visit = (name: string, path: Set<string>) => {
+    if (ordered.includes(name) || path.has(name)) return;
+    path.add(name);
+    for (const e of edges) if (e.child === name && e.parent !== name) visit(e.parent, path);
+    ordered.push(name);
+  };
+  for (const n of names) visit(n, new Set());
+  return ordered;
+}
+
+const ident = (name: string) => sql.raw(`"${name.replaceAll('"', '""')}"`);
+
+/**
+ * Writes every row of every table as JSON lines. Rows leave the database as JSON text made by
+ * PostgreSQL itself, so numeric amounts never pass through a JavaScript number.
+ */
+export async function backupDatabase(
+  db: Db,
+  file: string,
+): Promise<{ tables: number; rows: number }> {
+  const out = createWriteStream(file, { encoding: 'utf8' });
+  const write = async (line: string) => {
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+  };
+  const tables = await tablesInOrder(db);
+  await write(JSON.stringify({ format: FORMAT, tables, createdAt: new Date().toISOString() }));
+  let rows = 0;
+  for (const table of tables) {
+    for (let offset = 0; ; offset += 5000) {
+      const batch = await queryRows<{ j: string }>(
+        db,
+        sql`select row_to_json(t)::text as j from ${ident(table)} t order by 1 limit 5000 offset ${offset}`,
+      );
+      for (const r of batch) await write(`{"t":${JSON.stringify(table)},"r":${r.j}}`);
+      rows += batch.length;
+      if (batch.length < 5000) break;
+    }
+  }
+  out.end();
+  await once(out, 'finish');
+  return { tables: tables.length, rows };
+}
+
+/**
+ * Loads a backup into a freshly migrated, empty database, in one transaction: all or nothing.
+ * Identity columns keep their values and their sequences continue after the highest one.
+ */
+export async function restoreDatabase(db: Db, file: string): Promise<{ tables: number; rows: number }> {
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const byTable = new Map<string, string[]>();
+  let header: { format?: string } | null = null;
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    if (!header) {
+      header = JSON.parse(line);
+      if (header?.format !== FORMAT) throw new Error(`不是 Tiaodu 备份文件 / not a Tiaodu backup: ${file}`);
+      continue;
+    }
+    // Only the table name is parsed here; the row stays JSON text for PostgreSQL to read.
+    const m = /^\{"t":("(?:[^"\\]|\\.)*"),"r":(.*)\}$/.exec(line);
+    if (!m) throw new Error(`备份文件格式错误 / malformed backup line: ${line.slice(0, 80)}`);
+    const table = JSON.parse(m[1]) as string;
+    const list = byTable.get(table) ?? [];
+    list.push(m[2]);
+    byTable.set(table, list);
+  }
+  if (!header) throw new Error(`备份文件为空 / empty backup: ${file}`);
+  const tables = await tablesInOrder(db);
+  for (const t of byTable.keys()) {
+    if (!tables.includes(t)) throw new Error(`备份中的表“${t}”在当前数据库中不存在 / unknown table ${t}; migrate first`);
+  }
+  let rows = 0;
+  await db.transaction(async (tx) => {
+    for (const table of tables) {
+      const [{ n }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${ident(table)}`);
+      // The only rows a fresh installation has are its default office, which the backup replaces.
+      if (n > 0 && table !== 'offices') {
+        throw new Error(`目标数据库不是空的（${table} 有 ${n} 行）/ target database is not empty`);
+      }
+    }
+    if (byTable.has('offices')) await tx.execute(sql`delete from offices`);
+    for (const table of tables) {
+      const list = byTable.get(table) ?? [];
+      for (let i = 0; i < list.length; i += 2000) {
+        const json = `[${list.slice(i, i + 2000).join(',')}]`;
+        await tx.execute(
+          sql`insert into ${ident(table)} overriding system value
+              select * from json_populate_recordset(null::${ident(table)}, ${json}::json)`,
+        );
+      }
+      rows += list.length;
+      const identity = await queryRows<{ column_name: string }>(
+        tx,
+        sql`select column_name from information_schema.columns
+            where table_schema = 'public' and table_name = ${table} and is_identity = 'YES'`,
+      );
+      for (const { column_name } of identity) {
+        await tx.execute(
+          sql`select setval(pg_get_serial_sequence(${`public."${table}"`}, ${column_name}),
+                 coalesce((select max(${ident(column_name)}) from ${ident(table)}), 0) + 1, false)`,
+        );
+      }
+    }
+  });
+  return { tables: byTable.size, rows };
+}

@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestDatabase, testContext } from '../../../../test/test-db.ts';
+import type { Ctx } from '../../context.ts';
+import type { Database } from '../../db.ts';
+import { dispatchFigures } from '../dispatch/dispatch.service.ts';
+import { setPlan } from '../plans/plans.service.ts';
+import { createProject, ensureArea, listProjects } from '../projects/projects.service.ts';
+import { approveReport, saveReport, submitReport } from '../reports/reports.service.ts';
+import { backupDatabase, restoreDatabase } from './backup.service.ts';
+
+let source: Database;
+let target: Database;
+let ctx: Ctx;
+const dir = mkdtempSync(join(tmpdir(), 'tiaodu-backup-'));
+const file = join(dir, 'office.bak');
+
+beforeAll(async () => {
+  source = await createTestDatabase();
+  target = await createTestDatabase();
+  ctx = await testContext(source);
+  const area = (await ensureArea(source.db, ctx, '光明科学城核心片区')).row;
+  for (const [code, amount] of [
+    ['P1', '1234.56'],
+    ['P2', '99999999999.99'],
+  ] as const) {
+    const p = await createProject(source.db, ctx, { code, name: `项目${code}`, areaId: area.id, tags: ['六重'] });
+    await setPlan(source.db, ctx, {
+      projectId: p.id,
+      year: 2024,
+      annualTarget: '120000000000.00',
+      timingTargets: Array.from({ length: 12 }, (_, i) => `${(i + 1) * 10000000000}.00`),
+    });
+    const r = await saveReport(source.db, ctx, { projectId: p.id, year: 2024, month: 1, investment: amount });
+    await submitReport(source.db, ctx, r.id);
+    await approveReport(source.db, ctx, r.id);
+  }
+});
+afterAll(async () => {
+  await source?.close();
+  await target?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('restores a backup into an empty database with every figure exact', async () => {
+  const backed = await backupDatabase(source.db, file);
+  expect(backed.rows).toBeGreaterThan(10);
+  const restored = await restoreDatabase(target.db, file);
+  expect(restored.rows).toBe(backed.rows);
+  const targetCtx = await testContext(target);
+  const period = { year: 2024, month: 1 };
+  const before = await dispatchFigures(source.db, ctx, { period });
+  const after = await dispatchFigures(target.db, targetCtx, { period });
+  expect(after).toEqual(before);
+  // numeric amounts survive exactly, beyond what a double holds
+  expect(after.actual).toBe('100000001234.55');
+  // identities continue after the restored rows
+  const p3 = await createProject(target.db, targetCtx, { code: 'P3', name: '新项目' });
+  const list = await listProjects(target.db, targetCtx, {});
+  expect(list.items.map((p) => p.code)).toEqual(['P1', 'P2', 'P3']);
+  expect(p3.id).toBeGreaterThan(Math.max(...list.items.slice(0, 2).map((p) => p.id)));
+});
+
+it('refuses to restore into a database that already has data, writing nothing', async () => {
+  await expect(restoreDatabase(source.db, file)).rejects.toThrow(/不是空的/);
+});
+
+it('refuses a file that is not a backup', async () => {
+  const bad = join(dir, 'bad.bak');
+  writeFileSync(bad, 'hello\n');
+  await expect(restoreDatabase(target.db, bad)).rejects.toThrow();
+});
