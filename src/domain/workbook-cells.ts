@@ -73,7 +73,9 @@ export function parseAmountCell(cell: GridCell | null | undefined): Parsed<Wan |
   const v = cell!.value;
   if (typeof v === 'number') {
     const parsed = parseAmount(v);
-    return parsed === null ? bad('amount.invalid', '不是有效金额', 'not a valid amount') : ok(parsed);
+    return parsed === null
+      ? bad('amount.invalid', '不是有效金额', 'not a valid amount')
+      : ok(parsed);
   }
   if (typeof v !== 'string') {
     return bad('amount.invalid', '不是有效金额', 'not a valid amount');
@@ -127,9 +129,10 @@ export function parseDateCell(cell: GridCell | null | undefined): Parsed<string 
   if (typeof v !== 'string') return BAD_DATE;
   const original = cellText(cell)!;
   const text = normalizeWidth(original).replace(/\s+/g, ' ').trim();
-  let m = /^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?$/.exec(
-    text,
-  );
+  let m =
+    /^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?$/.exec(
+      text,
+    );
   if (m) return isoFromParts(Number(m[1]), Number(m[2]), Number(m[3]), original);
   m = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
   if (m) return isoFromParts(Number(m[1]), Number(m[2]), Number(m[3]), original);
@@ -146,7 +149,8 @@ const BAD_MONTH = bad(
 export function parseMonthCell(cell: GridCell | null | undefined): Parsed<YearMonth | null> {
   if (isBlankCell(cell)) return ok(null);
   const v = cell!.value;
-  const fromIso = (iso: string) => ok({ year: Number(iso.slice(0, 4)), month: Number(iso.slice(5, 7)) });
+  const fromIso = (iso: string) =>
+    ok({ year: Number(iso.slice(0, 4)), month: Number(iso.slice(5, 7)) });
   if (v instanceof Date) {
     const iso = isoOfDate(v);
     return iso ? fromIso(iso) : BAD_MONTH;
@@ -184,7 +188,11 @@ export function parseYearCell(cell: GridCell | null | undefined): Parsed<number 
   const text = normalizeWidth(cellText(cell)!).replace(/\s+/g, '');
   const m = /^(\d{4})(?:\.0+)?年?(?:度)?$/.exec(text);
   if (!m || Number(m[1]) < 2000 || Number(m[1]) > 2100) {
-    return bad('year.invalid', '应为2000–2100之间的四位年份', 'year must be a four-digit year 2000–2100');
+    return bad(
+      'year.invalid',
+      '应为2000–2100之间的四位年份',
+      'year must be a four-digit year 2000–2100',
+    );
   }
   return ok(Number(m[1]));
 }

@@ -86,11 +86,27 @@ export const SHEETS: Record<SheetName, SheetDef> = {
       { key: 'area', header: '所属片区', aliases: ['片区'], width: 16 },
       { key: 'category', header: '项目类别', aliases: ['类别'], width: 12 },
       { key: 'tags', header: '标签', width: 14 },
-      { key: 'ownerUnit', header: '建设单位', aliases: ['业主单位'], width: 22 },
+      { key: 'ownerUnit', header: '建设单位', aliases: ['业主单位'], width: 26 },
       { key: 'phase', header: '建设阶段', aliases: ['阶段'], width: 10 },
-      { key: 'totalInvestment', header: '总投资', aliases: ['总投资额', '估算总投资'], unit: '万元', width: 14 },
-      { key: 'plannedStart', header: '计划开工时间', aliases: ['计划开工日期', '开工时间'], width: 13 },
-      { key: 'plannedFinish', header: '计划竣工时间', aliases: ['计划竣工日期', '竣工时间'], width: 13 },
+      {
+        key: 'totalInvestment',
+        header: '总投资',
+        aliases: ['总投资额', '估算总投资'],
+        unit: '万元',
+        width: 14,
+      },
+      {
+        key: 'plannedStart',
+        header: '计划开工时间',
+        aliases: ['计划开工日期', '开工时间'],
+        width: 13,
+      },
+      {
+        key: 'plannedFinish',
+        header: '计划竣工时间',
+        aliases: ['计划竣工日期', '竣工时间'],
+        width: 13,
+      },
       { key: 'remarks', header: '备注', width: 24 },
     ],
   },
@@ -121,7 +137,7 @@ export const SHEETS: Record<SheetName, SheetDef> = {
         aliases: ['本月完成', '月度完成投资', '当月完成投资'],
         required: true,
         unit: '万元',
-        width: 14,
+        width: 17,
       },
       { key: 'progressPercent', header: '形象进度', unit: '%', width: 10 },
       { key: 'progressText', header: '进展情况', aliases: ['形象进度描述', '工程进展'], width: 36 },
@@ -141,7 +157,8 @@ export const SHEETS: Record<SheetName, SheetDef> = {
 
 /** The header as the template writes it, with its unit in full-width brackets. */
 export function templateHeader(col: ColumnDef): string {
-  return col.unit ? `${col.header}（${col.unit}）` : col.header;
+  // 1月…12月 stay short; the sheet's 单位：万元 line covers them.
+  return col.unit && !/^m\d+$/.test(col.key) ? `${col.header}（${col.unit}）` : col.header;
 }
 
 /** Finds a sheet by name: exact (ignoring spaces and width), else the one sheet whose name contains it. */
@@ -198,17 +215,37 @@ function issue(
  * header row below it into account (a merged "时序目标" above 1月…12月), and checks that every
  * required column is there and that amounts are in 万元.
  */
-export function locateHeader(grid: Grid, def: SheetDef): { layout: SheetLayout | null; issues: ImportIssue[] } {
-  const candidates = grid.rows.filter((r) => r.row <= 10);
-  let best: { row: GridRow; found: Map<string, number> } | null = null;
-  for (const r of candidates) {
-    const found = new Map<string, number>();
-    r.cells.forEach((cell, i) => {
+export function locateHeader(
+  grid: Grid,
+  def: SheetDef,
+): { layout: SheetLayout | null; issues: ImportIssue[] } {
+  const rowsByNumber = new Map(grid.rows.map((r) => [r.row, r]));
+  const matches = (r: GridRow | undefined) => {
+    const found = new Map<string, { index: number; text: string }>();
+    r?.cells.forEach((cell, i) => {
       if (!cell || typeof cell.value !== 'string') return;
       const col = matchColumn(def, cell.value);
-      if (col && !found.has(col.key)) found.set(col.key, i);
+      if (col && !found.has(col.key)) found.set(col.key, { index: i, text: cell.value.trim() });
     });
-    if (found.size > (best?.found.size ?? 1)) best = { row: r, found };
+    return found;
+  };
+  // The header is the row (or the two rows, for a merged group header above 1月…12月) naming
+  // the most known columns; a single row wins a tie.
+  let best: {
+    row: number;
+    rows: number;
+    found: Map<string, { index: number; text: string }>;
+  } | null = null;
+  for (const r of grid.rows) {
+    if (r.row > 10) break;
+    const single = matches(r);
+    const pair = new Map(single);
+    for (const [k, v] of matches(rowsByNumber.get(r.row + 1))) if (!pair.has(k)) pair.set(k, v);
+    const candidate =
+      single.size > 0 && pair.size > single.size
+        ? { row: r.row, rows: 2, found: pair }
+        : { row: r.row, rows: 1, found: single };
+    if (candidate.found.size > (best?.found.size ?? 1)) best = candidate;
   }
   const issues: ImportIssue[] = [];
   if (!best) {
@@ -222,35 +259,14 @@ export function locateHeader(grid: Grid, def: SheetDef): { layout: SheetLayout |
     );
     return { layout: null, issues };
   }
-  const columns = new Map(best.found);
-  const headers = new Map<string, string>();
-  const rowsByNumber = new Map(grid.rows.map((r) => [r.row, r]));
-  const collectHeaders = (r: GridRow) =>
-    r.cells.forEach((cell, i) => {
-      if (!cell || typeof cell.value !== 'string') return;
-      const col = matchColumn(def, cell.value);
-      if (col && columns.get(col.key) === i) headers.set(col.key, cell.value.trim());
-    });
-  collectHeaders(best.row);
-  let dataFrom = best.row.row + 1;
-  const below = rowsByNumber.get(best.row.row + 1);
-  if (below) {
-    const more = new Map<string, number>();
-    below.cells.forEach((cell, i) => {
-      if (!cell || typeof cell.value !== 'string') return;
-      const col = matchColumn(def, cell.value);
-      if (col && !columns.has(col.key) && !more.has(col.key)) more.set(col.key, i);
-    });
-    if (more.size > 0) {
-      for (const [k, i] of more) columns.set(k, i);
-      collectHeaders(below);
-      dataFrom = best.row.row + 2;
-    }
-  }
+  const columns = new Map([...best.found].map(([k, v]) => [k, v.index]));
+  const headers = new Map([...best.found].map(([k, v]) => [k, v.text]));
+  const dataFrom = best.row + best.rows;
+  const headerRow = best.row;
   for (const c of def.columns) {
     if (c.required && !columns.has(c.key)) {
       issues.push(
-        issue(def.name, best.row.row, null, templateHeader(c), {
+        issue(def.name, headerRow, null, templateHeader(c), {
           code: 'column.missing',
           reason: `缺少必需的列“${c.header}”`,
           reasonEn: `missing required column "${c.header}"`,
@@ -267,7 +283,7 @@ export function locateHeader(grid: Grid, def: SheetDef): { layout: SheetLayout |
     const unit = headerUnit(text);
     if (unit && unit !== '万元' && unit !== '万') {
       issues.push(
-        issue(def.name, best.row.row, columnLetter(i), text, {
+        issue(def.name, headerRow, columnLetter(i), text, {
           code: 'column.unit',
           reason: `金额单位应为万元，本列为“${unit}”`,
           reasonEn: `amounts must be in 万元 (ten-thousand yuan), this column is in "${unit}"`,
@@ -275,8 +291,8 @@ export function locateHeader(grid: Grid, def: SheetDef): { layout: SheetLayout |
       );
     }
   }
-  for (const r of candidates) {
-    if (r.row >= best.row.row) break;
+  for (const r of grid.rows) {
+    if (r.row >= headerRow) break;
     for (const [i, cell] of r.cells.entries()) {
       const text = cellText(cell);
       const m = text ? /单位\s*[:：]\s*(亿元|元|千元|百万元)\s*$/.exec(normalizeWidth(text)) : null;
@@ -291,7 +307,7 @@ export function locateHeader(grid: Grid, def: SheetDef): { layout: SheetLayout |
       }
     }
   }
-  return { layout: { headerRow: best.row.row, dataFrom, columns, headers }, issues };
+  return { layout: { headerRow, dataFrom, columns, headers }, issues };
 }
 
 /** A data row of a sheet: its cells by column key. */
@@ -324,14 +340,16 @@ export function dataRecords(grid: Grid, def: SheetDef, layout: SheetLayout): She
     const texts = r.cells.map((c) => cellText(c));
     const filled = texts.filter((t) => t !== null) as string[];
     if (filled.length === 0) continue;
-    const code = codeIndex === undefined ? null : texts[codeIndex];
-    if ((code === null || TOTAL_WORDS.test(code)) && filled.some((t) => TOTAL_WORDS.test(t))) continue;
+    const code = codeIndex === undefined ? null : (texts[codeIndex] ?? null);
+    if ((code === null || TOTAL_WORDS.test(code)) && filled.some((t) => TOTAL_WORDS.test(t)))
+      continue;
     if (code !== null && NOTE_WORDS.test(code) && /[:：]/.test(code)) continue;
     if (code === null) {
       const hasAmount = amountIndexes.some((i) => typeof r.cells[i]?.value === 'number');
       if (filled.length <= 2 && !hasAmount) {
         const longest = filled.reduce((a, b) => (b.length > a.length ? b : a));
-        if (!NOTE_WORDS.test(longest)) section = longest.replace(SECTION_NUMBERING, '').trim() || null;
+        if (!NOTE_WORDS.test(longest))
+          section = longest.replace(SECTION_NUMBERING, '').trim() || null;
         continue;
       }
     }
@@ -342,10 +360,32 @@ export function dataRecords(grid: Grid, def: SheetDef, layout: SheetLayout): She
   return out;
 }
 
+const FIELD_EN: Record<string, string> = {
+  项目编号: 'project code',
+  项目名称: 'project name',
+  所属片区: 'area',
+  项目类别: 'category',
+  建设单位: 'owner unit',
+  建设阶段: 'phase',
+  备注: 'remarks',
+  计划开工时间: 'planned start',
+  计划竣工时间: 'planned finish',
+  年度: 'year',
+  月份: 'month',
+  形象进度: 'progress',
+  进展情况: 'progress description',
+  存在问题: 'problems',
+  节点名称: 'milestone name',
+  计划日期: 'planned date',
+  实际日期: 'actual date',
+};
+const en = (field: string) => FIELD_EN[field] ?? field;
+
 /** Collects the issues of one sheet's rows; reads cells with their column letters. */
 class RowReader {
   issues: ImportIssue[] = [];
   badRows = new Set<number>();
+  codes = new Set<string>();
   constructor(
     readonly sheet: SheetName,
     readonly layout: SheetLayout,
@@ -375,13 +415,18 @@ class RowReader {
   }
 
   /** A parsed value or undefined after recording the problem with the field's name. */
-  read<T>(rec: SheetRecord, key: string, parse: (c: GridCell | null | undefined) => Parsed<T>, field: string) {
+  read<T>(
+    rec: SheetRecord,
+    key: string,
+    parse: (c: GridCell | null | undefined) => Parsed<T>,
+    field: string,
+  ) {
     const result = parse(rec.cells.get(key));
     if (result.ok) return result.value;
     this.fail(rec, key, {
       code: result.problem.code,
       reason: `${field}${/^(不是|应为)/.test(result.problem.reason) ? '' : '：'}${result.problem.reason}`,
-      reasonEn: `${field}: ${result.problem.reasonEn}`,
+      reasonEn: `${en(field)}: ${result.problem.reasonEn}`,
     });
     return undefined;
   }
@@ -392,7 +437,7 @@ class RowReader {
       this.fail(rec, key, {
         code: 'text.too_long',
         reason: `${field}不能超过${max}个字`,
-        reasonEn: `${field} must not exceed ${max} characters`,
+        reasonEn: `${en(field)} must not exceed ${max} characters`,
       });
       return undefined;
     }
@@ -401,6 +446,7 @@ class RowReader {
 
   code(rec: SheetRecord): string | undefined {
     const code = this.text(rec, 'code', '项目编号', 64);
+    if (code) this.codes.add(code);
     if (code === null) {
       this.fail(rec, 'code', {
         code: 'code.required',
@@ -442,7 +488,14 @@ class RowReader {
     return v;
   }
 
-  duplicate(rec: SheetRecord, key: string, seen: Map<string, number>, id: string, what: string, whatEn: string) {
+  duplicate(
+    rec: SheetRecord,
+    key: string,
+    seen: Map<string, number>,
+    id: string,
+    what: string,
+    whatEn: string,
+  ) {
     const first = seen.get(id);
     if (first !== undefined) {
       this.fail(rec, key, {
@@ -473,7 +526,13 @@ export type LedgerRow = {
   remarks?: string | null;
 };
 
-export type PlanRow = { row: number; code: string; year: number; annualTarget: Wan; timingTargets: Wan[] };
+export type PlanRow = {
+  row: number;
+  code: string;
+  year: number;
+  annualTarget: Wan;
+  timingTargets: Wan[];
+};
 
 export type ReportRow = {
   row: number;
@@ -494,28 +553,57 @@ export type MilestoneRow = {
   actualDate?: string | null;
 };
 
-export type SheetResult<T> = { rows: T[]; issues: ImportIssue[]; refusedRows: number };
+export type SheetResult<T> = {
+  rows: T[];
+  issues: ImportIssue[];
+  /** rows with at least one problem */
+  refusedRows: Set<number>;
+  /** column key → letter, for problems found later (an unknown project code) */
+  letters: Record<string, string>;
+  /** every project code the sheet names, on refused rows too */
+  codes: Set<string>;
+};
 
 function done<T>(r: RowReader, rows: T[], headerIssues: ImportIssue[]): SheetResult<T> {
-  return { rows, issues: [...headerIssues, ...r.issues], refusedRows: r.badRows.size };
+  const letters: Record<string, string> = {};
+  for (const [key, i] of r.layout.columns) letters[key] = columnLetter(i);
+  return {
+    rows,
+    issues: [...headerIssues, ...r.issues],
+    refusedRows: r.badRows,
+    letters,
+    codes: r.codes,
+  };
+}
+
+function refusedSheet<T>(issues: ImportIssue[]): SheetResult<T> {
+  return { rows: [], issues, refusedRows: new Set(), letters: {}, codes: new Set() };
 }
 
 /** Reads 项目台账. */
 export function parseLedgerSheet(grid: Grid): SheetResult<LedgerRow> {
   const def = SHEETS.项目台账;
   const { layout, issues } = locateHeader(grid, def);
-  if (!layout || issues.some((i) => i.code === 'column.missing')) return { rows: [], issues, refusedRows: 0 };
+  if (!layout || issues.some((i) => i.code === 'column.missing')) return refusedSheet(issues);
   const r = new RowReader(def.name, layout);
   const rows: LedgerRow[] = [];
   const seen = new Map<string, number>();
   for (const rec of dataRecords(grid, def, layout)) {
     const before = r.issues.length;
     const code = r.code(rec);
-    if (code !== undefined && r.duplicate(rec, 'code', seen, code, `项目编号“${code}”`, `project code "${code}"`)) continue;
+    if (
+      code !== undefined &&
+      r.duplicate(rec, 'code', seen, code, `项目编号“${code}”`, `project code "${code}"`)
+    )
+      continue;
     const row: LedgerRow = { row: rec.row, code: code ?? '' };
     const name = r.text(rec, 'name', '项目名称', 200);
     if (name === null) {
-      r.fail(rec, 'name', { code: 'name.required', reason: '项目名称不能为空', reasonEn: 'project name is required' });
+      r.fail(rec, 'name', {
+        code: 'name.required',
+        reason: '项目名称不能为空',
+        reasonEn: 'project name is required',
+      });
     } else row.name = name;
     if (r.has('area')) row.area = r.text(rec, 'area', '所属片区', 100);
     else if (rec.section) row.area = rec.section.slice(0, 100);
@@ -533,9 +621,12 @@ export function parseLedgerSheet(grid: Grid): SheetResult<LedgerRow> {
       } else row.tags = tags;
     }
     if (r.has('phase')) row.phase = r.read(rec, 'phase', parsePhaseCell, '建设阶段');
-    if (r.has('totalInvestment')) row.totalInvestment = r.amount(rec, 'totalInvestment', '总投资', 'total investment', false);
-    if (r.has('plannedStart')) row.plannedStart = r.read(rec, 'plannedStart', parseDateCell, '计划开工时间');
-    if (r.has('plannedFinish')) row.plannedFinish = r.read(rec, 'plannedFinish', parseDateCell, '计划竣工时间');
+    if (r.has('totalInvestment'))
+      row.totalInvestment = r.amount(rec, 'totalInvestment', '总投资', 'total investment', false);
+    if (r.has('plannedStart'))
+      row.plannedStart = r.read(rec, 'plannedStart', parseDateCell, '计划开工时间');
+    if (r.has('plannedFinish'))
+      row.plannedFinish = r.read(rec, 'plannedFinish', parseDateCell, '计划竣工时间');
     if (row.plannedStart && row.plannedFinish && row.plannedFinish < row.plannedStart) {
       r.fail(rec, 'plannedFinish', {
         code: 'dates.order',
@@ -552,7 +643,7 @@ export function parseLedgerSheet(grid: Grid): SheetResult<LedgerRow> {
 export function parsePlanSheet(grid: Grid): SheetResult<PlanRow> {
   const def = SHEETS.年度计划;
   const { layout, issues } = locateHeader(grid, def);
-  if (!layout || issues.some((i) => i.code === 'column.missing')) return { rows: [], issues, refusedRows: 0 };
+  if (!layout || issues.some((i) => i.code === 'column.missing')) return refusedSheet(issues);
   const r = new RowReader(def.name, layout);
   const rows: PlanRow[] = [];
   const seen = new Map<string, number>();
@@ -561,18 +652,33 @@ export function parsePlanSheet(grid: Grid): SheetResult<PlanRow> {
     const code = r.code(rec);
     let year = r.read(rec, 'year', parseYearCell, '年度');
     if (year === null) {
-      r.fail(rec, 'year', { code: 'year.required', reason: '年度不能为空', reasonEn: 'year is required' });
+      r.fail(rec, 'year', {
+        code: 'year.required',
+        reason: '年度不能为空',
+        reasonEn: 'year is required',
+      });
       year = undefined;
     }
     if (code !== undefined && year != null) {
-      if (r.duplicate(rec, 'code', seen, `${code}:${year}`, `项目“${code}”的${year}年度计划`, `the ${year} plan of "${code}"`)) {
+      if (
+        r.duplicate(
+          rec,
+          'code',
+          seen,
+          `${code}:${year}`,
+          `项目“${code}”的${year}年度计划`,
+          `the ${year} plan of "${code}"`,
+        )
+      ) {
         continue;
       }
     }
     const annual = r.amount(rec, 'annualTarget', '年度计划投资', 'annual target', true);
     const timing: (Wan | undefined)[] = [];
     for (let m = 1; m <= 12; m++) {
-      timing.push(r.amount(rec, `m${m}`, `${m}月时序目标`, `timing target of month ${m}`, true));
+      timing.push(
+        r.amount(rec, `m${m}`, `${m}月时序目标`, `timing target of month ${m}`, true) ?? undefined,
+      );
     }
     if (annual != null && timing.every((t) => t != null)) {
       const checked = validatePlan(annual, timing as Wan[]);
@@ -595,7 +701,7 @@ export function parsePlanSheet(grid: Grid): SheetResult<PlanRow> {
 export function parseReportSheet(grid: Grid, now: YearMonth): SheetResult<ReportRow> {
   const def = SHEETS.月度完成;
   const { layout, issues } = locateHeader(grid, def);
-  if (!layout || issues.some((i) => i.code === 'column.missing')) return { rows: [], issues, refusedRows: 0 };
+  if (!layout || issues.some((i) => i.code === 'column.missing')) return refusedSheet(issues);
   const r = new RowReader(def.name, layout);
   const rows: ReportRow[] = [];
   const seen = new Map<string, number>();
@@ -604,7 +710,11 @@ export function parseReportSheet(grid: Grid, now: YearMonth): SheetResult<Report
     const code = r.code(rec);
     let month = r.read(rec, 'month', parseMonthCell, '月份');
     if (month === null) {
-      r.fail(rec, 'month', { code: 'month.required', reason: '月份不能为空', reasonEn: 'month is required' });
+      r.fail(rec, 'month', {
+        code: 'month.required',
+        reason: '月份不能为空',
+        reasonEn: 'month is required',
+      });
       month = undefined;
     } else if (month && compareYearMonth(month, now) > 0) {
       r.fail(rec, 'month', {
@@ -616,7 +726,16 @@ export function parseReportSheet(grid: Grid, now: YearMonth): SheetResult<Report
     }
     if (code !== undefined && month) {
       const id = `${code}:${month.year}-${month.month}`;
-      if (r.duplicate(rec, 'code', seen, id, `项目“${code}”${month.year}年${month.month}月的完成情况`, `the ${month.year}-${month.month} figures of "${code}"`)) {
+      if (
+        r.duplicate(
+          rec,
+          'code',
+          seen,
+          id,
+          `项目“${code}”${month.year}年${month.month}月的完成情况`,
+          `the ${month.year}-${month.month} figures of "${code}"`,
+        )
+      ) {
         continue;
       }
     }
@@ -645,7 +764,7 @@ export function parseReportSheet(grid: Grid, now: YearMonth): SheetResult<Report
 export function parseMilestoneSheet(grid: Grid): SheetResult<MilestoneRow> {
   const def = SHEETS.节点;
   const { layout, issues } = locateHeader(grid, def);
-  if (!layout || issues.some((i) => i.code === 'column.missing')) return { rows: [], issues, refusedRows: 0 };
+  if (!layout || issues.some((i) => i.code === 'column.missing')) return refusedSheet(issues);
   const r = new RowReader(def.name, layout);
   const rows: MilestoneRow[] = [];
   const seen = new Map<string, number>();
@@ -654,15 +773,29 @@ export function parseMilestoneSheet(grid: Grid): SheetResult<MilestoneRow> {
     const code = r.code(rec);
     const name = r.text(rec, 'name', '节点名称', 100);
     if (name === null) {
-      r.fail(rec, 'name', { code: 'milestone.name_required', reason: '节点名称不能为空', reasonEn: 'milestone name is required' });
+      r.fail(rec, 'name', {
+        code: 'milestone.name_required',
+        reason: '节点名称不能为空',
+        reasonEn: 'milestone name is required',
+      });
     }
     if (code !== undefined && name) {
-      if (r.duplicate(rec, 'name', seen, `${code}:${name}`, `项目“${code}”的节点“${name}”`, `milestone "${name}" of "${code}"`)) {
+      if (
+        r.duplicate(
+          rec,
+          'name',
+          seen,
+          `${code}:${name}`,
+          `项目“${code}”的节点“${name}”`,
+          `milestone "${name}" of "${code}"`,
+        )
+      ) {
         continue;
       }
     }
     const row: MilestoneRow = { row: rec.row, code: code ?? '', name: name ?? '' };
-    if (r.has('plannedDate')) row.plannedDate = r.read(rec, 'plannedDate', parseDateCell, '计划日期');
+    if (r.has('plannedDate'))
+      row.plannedDate = r.read(rec, 'plannedDate', parseDateCell, '计划日期');
     if (r.has('actualDate')) row.actualDate = r.read(rec, 'actualDate', parseDateCell, '实际日期');
     if (r.issues.length === before && code !== undefined && name) rows.push(row);
   }

@@ -1,0 +1,336 @@
+import { eq, sql } from 'drizzle-orm';
+import { STANDARD_MILESTONES } from '../../../domain/milestones.ts';
+import { isoDateOf } from '../../../domain/periods.ts';
+import type { Ctx } from '../../context.ts';
+import type { Db } from '../../db.ts';
+import { refreshRollups } from '../dispatch/rollups.service.ts';
+import { milestoneChanges, milestones } from '../milestones/milestones.table.ts';
+import { investmentPlans, planRevisions } from '../plans/plans.table.ts';
+import { ensureArea, ensureCategory } from '../projects/projects.service.ts';
+import { areas, categories, projects } from '../projects/projects.table.ts';
+import { recordApprovedReports } from '../reports/reports.service.ts';
+import { monthlyReports, reportTransitions } from '../reports/reports.table.ts';
+import { ensureUnit } from '../units/units.service.ts';
+import { units } from '../units/units.table.ts';
+import type { ImportPlan, ReportWrite } from './imports.service.ts';
+
+const BATCH = 500;
+
+function* batches<T>(items: T[]): Generator<T[]> {
+  for (let i = 0; i < items.length; i += BATCH) yield items.slice(i, i + BATCH);
+}
+
+/**
+ * Writes a checked import plan inside the caller's transaction, set-based: one statement per
+ * 500 rows per table, then the roll-ups of every touched project and year once.
+ */
+export async function writeImport(
+  tx: Db,
+  ctx: Ctx,
+  plan: ImportPlan,
+  idByCode: Map<string, number>,
+  progress: (done: number, total: number) => void,
+): Promise<void> {
+  const office = ctx.actor.officeId;
+  const total =
+    plan.projects.length + plan.plans.length + plan.milestones.length + plan.reports.length;
+  let done = 0;
+  const step = (n: number) => {
+    done += n;
+    progress(done, total);
+  };
+  progress(0, total);
+
+  for (const name of plan.newNames.units) await ensureUnit(tx, ctx, name);
+  for (const name of plan.newNames.areas) await ensureArea(tx, ctx, name);
+  for (const name of plan.newNames.categories) await ensureCategory(tx, ctx, name);
+  const idsOf = async (table: typeof areas | typeof categories | typeof units) =>
+    new Map(
+      (
+        await tx
+          .select({ id: table.id, name: table.name })
+          .from(table)
+          .where(eq(table.officeId, office))
+      ).map((r) => [r.name, r.id] as const),
+    );
+  const unitIds = await idsOf(units);
+  const areaIds = await idsOf(areas);
+  const categoryIds = await idsOf(categories);
+
+  // Projects: new ones and changed ones in one upsert on (office, code); unchanged ones untouched.
+  for (const chunk of batches(plan.projects)) {
+    const saved = await tx
+      .insert(projects)
+      .values(
+        chunk.map((p) => ({
+          officeId: office,
+          code: p.code,
+          name: p.fields.name,
+          areaId: p.fields.area ? areaIds.get(p.fields.area)! : null,
+          categoryId: p.fields.category ? categoryIds.get(p.fields.category)! : null,
+          ownerUnitId: p.fields.ownerUnit ? unitIds.get(p.fields.ownerUnit)! : null,
+          tags: p.fields.tags,
+          phase: p.fields.phase,
+          totalInvestment: p.fields.totalInvestment,
+          plannedStart: p.fields.plannedStart,
+          plannedFinish: p.fields.plannedFinish,
+          remarks: p.fields.remarks,
+          createdAt: ctx.now,
+          updatedAt: ctx.now,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: [projects.officeId, projects.code],
+        set: {
+          name: sql`excluded.name`,
+          areaId: sql`excluded.area_id`,
+          categoryId: sql`excluded.category_id`,
+          ownerUnitId: sql`excluded.owner_unit_id`,
+          tags: sql`excluded.tags`,
+          phase: sql`excluded.phase`,
+          totalInvestment: sql`excluded.total_investment`,
+          plannedStart: sql`excluded.planned_start`,
+          plannedFinish: sql`excluded.planned_finish`,
+          remarks: sql`excluded.remarks`,
+          version: sql`${projects.version} + 1`,
+          updatedAt: sql`excluded.updated_at`,
+        },
+      })
+      .returning({ id: projects.id, code: projects.code });
+    for (const s of saved) idByCode.set(s.code, s.id);
+    step(chunk.length);
+  }
+  const idOf = (code: string) => idByCode.get(code)!;
+
+  // Plans: a first plan is also the start-of-year plan; a change is a revision with its reason.
+  const effectiveDate = isoDateOf(ctx.now);
+  const revisions: (typeof planRevisions.$inferInsert)[] = [];
+  const fresh = plan.plans.filter((p) => !p.existing);
+  for (const chunk of batches(fresh)) {
+    const saved = await tx
+      .insert(investmentPlans)
+      .values(
+        chunk.map((p) => ({
+          officeId: office,
+          projectId: idOf(p.projectCode),
+          year: p.year,
+          annualTarget: p.annualTarget,
+          timingTargets: p.timingTargets,
+          initialAnnualTarget: p.annualTarget,
+          initialTimingTargets: p.timingTargets,
+          createdAt: ctx.now,
+          updatedAt: ctx.now,
+        })),
+      )
+      .returning({
+        id: investmentPlans.id,
+        projectId: investmentPlans.projectId,
+        year: investmentPlans.year,
+      });
+    const planIds = new Map(saved.map((s) => [`${s.projectId}:${s.year}`, s.id]));
+    for (const p of chunk) {
+      revisions.push({
+        officeId: office,
+        planId: planIds.get(`${idOf(p.projectCode)}:${p.year}`)!,
+        revision: 1,
+        annualTarget: p.annualTarget,
+        timingTargets: p.timingTargets,
+        effectiveDate,
+        reason: '年初计划（Excel导入）',
+        actor: ctx.actor.name,
+        createdAt: ctx.now,
+      });
+    }
+    step(chunk.length);
+  }
+  const revised = plan.plans.filter((p) => p.existing);
+  for (const chunk of batches(revised)) {
+    const values = sql.join(
+      chunk.map(
+        (p) =>
+          sql`(${p.existing!.id}::int, ${p.annualTarget}::numeric, ${JSON.stringify(p.timingTargets)}::jsonb)`,
+      ),
+      sql`, `,
+    );
+    await tx.execute(sql`
+      update investment_plans as p
+      set annual_target = v.annual, timing_targets = v.timing, revision = p.revision + 1,
+          version = p.version + 1, updated_at = ${ctx.now}
+      from (values ${values}) as v(id, annual, timing)
+      where p.id = v.id`);
+    for (const p of chunk) {
+      revisions.push({
+        officeId: office,
+        planId: p.existing!.id,
+        revision: p.existing!.revision + 1,
+        annualTarget: p.annualTarget,
+        timingTargets: p.timingTargets,
+        effectiveDate,
+        reason: 'Excel导入调整',
+        actor: ctx.actor.name,
+        createdAt: ctx.now,
+      });
+    }
+    step(chunk.length);
+  }
+  for (const chunk of batches(revisions)) await tx.insert(planRevisions).values(chunk);
+
+  // Milestones: standard names get their kind and order; a moved planned date is kept as a change.
+  const added = plan.milestones.filter((m) => !m.existing);
+  for (const chunk of batches(added)) {
+    await tx.insert(milestones).values(
+      chunk.map((m) => {
+        const order = STANDARD_MILESTONES.findIndex((s) => s.zh === m.name);
+        return {
+          officeId: office,
+          projectId: idOf(m.projectCode),
+          kind: order === -1 ? ('custom' as const) : STANDARD_MILESTONES[order].kind,
+          name: m.name,
+          plannedDate: m.plannedDate,
+          actualDate: m.actualDate,
+          sortOrder: order === -1 ? 100 : order,
+          createdAt: ctx.now,
+          updatedAt: ctx.now,
+        };
+      }),
+    );
+    step(chunk.length);
+  }
+  const moved = plan.milestones.filter((m) => m.existing);
+  for (const chunk of batches(moved)) {
+    const values = sql.join(
+      chunk.map(
+        (m) => sql`(${m.existing!.id}::int, ${m.plannedDate}::date, ${m.actualDate}::date)`,
+      ),
+      sql`, `,
+    );
+    await tx.execute(sql`
+      update milestones as m
+      set planned_date = v.planned, actual_date = v.actual, version = m.version + 1, updated_at = ${ctx.now}
+      from (values ${values}) as v(id, planned, actual)
+      where m.id = v.id`);
+    const changes = chunk
+      .filter((m) => m.existing!.plannedDate !== m.plannedDate)
+      .map((m) => ({
+        officeId: office,
+        milestoneId: m.existing!.id,
+        oldPlannedDate: m.existing!.plannedDate,
+        newPlannedDate: m.plannedDate,
+        reason:
+          m.existing!.plannedDate === null ? '首次设定计划时间（Excel导入）' : 'Excel导入调整',
+        actor: ctx.actor.name,
+        at: ctx.now,
+      }));
+    if (changes.length > 0) await tx.insert(milestoneChanges).values(changes);
+    step(chunk.length);
+  }
+
+  // Reports: a coordinator's figures are approved; a reporter's are submitted for review.
+  const reportRows = plan.reports.map((r) => ({
+    projectId: idOf(r.projectCode),
+    year: r.year,
+    month: r.month,
+    investment: r.investment,
+    progressPercent: r.progressPercent ?? null,
+    progressText: r.progressText ?? null,
+    problems: r.problems ?? null,
+    nextPlan: r.nextPlan ?? null,
+  }));
+  if (plan.reportsApproved) await recordApprovedReports(tx, ctx, reportRows);
+  else await recordSubmittedReports(tx, ctx, plan.reports, idOf);
+  step(plan.reports.length);
+
+  // Roll-ups of projects whose plans changed and whose reports did not already refresh them.
+  const refreshed = new Set(reportRows.map((r) => `${r.projectId}:${r.year}`));
+  const pending = plan.plans
+    .map((p) => ({ year: p.year, id: idOf(p.projectCode) }))
+    .filter((p) => !refreshed.has(`${p.id}:${p.year}`));
+  for (const [year, ids] of groupByYear(pending)) await refreshRollups(tx, ids, year);
+}
+
+/**
+ * A reporter's imported figures: new reports (or their drafts and returned reports) become
+ * submitted ones, awaiting the coordinator's review like a report filled in the form.
+ */
+async function recordSubmittedReports(
+  tx: Db,
+  ctx: Ctx,
+  rows: ReportWrite[],
+  idOf: (code: string) => number,
+): Promise<void> {
+  const office = ctx.actor.officeId;
+  for (const chunk of batches(rows)) {
+    const saved = await tx
+      .insert(monthlyReports)
+      .values(
+        chunk.map((r) => ({
+          officeId: office,
+          projectId: idOf(r.projectCode),
+          year: r.year,
+          month: r.month,
+          investment: r.investment,
+          progressPercent: r.progressPercent ?? null,
+          progressText: r.progressText ?? null,
+          problems: r.problems ?? null,
+          nextPlan: r.nextPlan ?? null,
+          status: 'submitted' as const,
+          source: 'import' as const,
+          submittedAt: ctx.now,
+          updatedBy: ctx.actor.name,
+          createdAt: ctx.now,
+          updatedAt: ctx.now,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: [monthlyReports.projectId, monthlyReports.year, monthlyReports.month],
+        set: {
+          investment: sql`excluded.investment`,
+          progressPercent: sql`excluded.progress_percent`,
+          progressText: sql`excluded.progress_text`,
+          problems: sql`excluded.problems`,
+          status: sql`excluded.status`,
+          source: sql`excluded.source`,
+          submittedAt: sql`excluded.submitted_at`,
+          returnReason: sql`null`,
+          updatedBy: sql`excluded.updated_by`,
+          updatedAt: sql`excluded.updated_at`,
+          version: sql`${monthlyReports.version} + 1`,
+        },
+      })
+      .returning({
+        id: monthlyReports.id,
+        projectId: monthlyReports.projectId,
+        year: monthlyReports.year,
+        month: monthlyReports.month,
+      });
+    const before = new Map(
+      chunk.map((r) => [`${idOf(r.projectCode)}:${r.year}:${r.month}`, r.existing?.status ?? null]),
+    );
+    await tx.insert(reportTransitions).values(
+      saved.map((s) => ({
+        officeId: office,
+        reportId: s.id,
+        action: 'import',
+        fromStatus: before.get(`${s.projectId}:${s.year}:${s.month}`) ?? null,
+        toStatus: 'submitted',
+        actor: ctx.actor.name,
+        at: ctx.now,
+      })),
+    );
+  }
+  for (const [year, ids] of groupByYear(
+    rows.map((r) => ({ year: r.year, id: idOf(r.projectCode) })),
+  )) {
+    await refreshRollups(tx, ids, year);
+  }
+}
+
+function groupByYear(items: { year: number; id: number }[]): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const { year, id } of items) {
+    const list = out.get(year);
+    if (list) list.push(id);
+    else out.set(year, [id]);
+  }
+  return out;
+}
