@@ -46,9 +46,15 @@ export async function testContext(
 ): Promise<Ctx> {
   const office = await ensureOffice(database.db);
   const role = opts.role ?? 'coordinator';
-  if (!ROLES.includes(role)) throw new Error(role);
+  if (!(ROLES as readonly string[]).includes(role)) throw new Error(role);
   return {
-    actor: { ...systemActor(office.id), id: `test-${role}`, name: `测试${role}`, role, unitId: opts.unitId ?? null },
+    actor: {
+      ...systemActor(office.id),
+      id: `test-${role}`,
+      name: `测试${role}`,
+      role,
+      unitId: opts.unitId ?? null,
+    },
     now: opts.now ?? new Date('2026-11-24T02:00:00Z'),
   };
 }

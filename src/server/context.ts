@@ -9,7 +9,8 @@ export const ROLES = [
   'auditadmin',
   'system',
 ] as const;
-export type Role = (typeof ROLES)[number];
+/** `anonymous` acts on the public auth routes (log-in, demo) only; no policy lists it. */
+export type Role = (typeof ROLES)[number] | 'anonymous';
 
 /** Who is acting, for which office. `system` is the CLI and the demo loader. */
 export type Actor = {
@@ -21,8 +22,18 @@ export type Actor = {
   unitId: number | null;
 };
 
+/** Where a request came from, for the audit log. */
+export type RequestInfo = {
+  id: string;
+  ip: string;
+  /** `POST /api/reports/:id/approve`, or the CLI command */
+  route: string;
+  /** set once the request's outcome is in the audit log */
+  audited?: boolean;
+};
+
 /** What every service receives after the database: who acts, and when it is. */
-export type Ctx = { actor: Actor; now: Date };
+export type Ctx = { actor: Actor; now: Date; request?: RequestInfo };
 
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();

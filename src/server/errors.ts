@@ -7,6 +7,9 @@ const STATUS_BY_PREFIX: [RegExp, number][] = [
   [/\.not_found$/, 404],
   [/\.conflict$|\.duplicate$|\.stale$/, 409],
   [/^auth\.locked$/, 423],
+  [/\.rate_limited$/, 429],
+  // a session that exists but may not do this (yet): not a reason to log in again
+  [/^auth\.(csrf_invalid|password_change_required|totp_enrollment_required)$/, 403],
   [/^auth\./, 401],
   [/\.forbidden$/, 403],
   [/./, 400],
@@ -32,7 +35,10 @@ export function notFound(what: string, zh: string, key: string | number): AppErr
 }
 
 /** The stale-write answer: names who changed the record and when. */
-export function staleVersion(what: string, current: { version: number; updatedBy?: string | null }) {
+export function staleVersion(
+  what: string,
+  current: { version: number; updatedBy?: string | null },
+) {
   return new AppError(
     `${what}.stale`,
     `该记录已被${current.updatedBy ?? '他人'}修改（当前版本${current.version}），请刷新后再保存`,

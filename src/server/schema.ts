@@ -1,4 +1,6 @@
 // The one schema drizzle-kit and the services see; each module owns its tables.
+export * from './modules/accounts/accounts.table.ts';
+export * from './modules/audit/audit.table.ts';
 export * from './modules/dispatch/rollups.table.ts';
 export * from './modules/milestones/milestones.table.ts';
 export * from './modules/offices/offices.table.ts';
