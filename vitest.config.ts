@@ -21,15 +21,33 @@ export default defineConfig({
       ...(postgres
         ? [
             {
-              extends: true,
+              extends: true as const,
               test: {
                 name: 'postgres',
-                include: ['src/server/**/*.test.ts', 'src/cli/**/*.test.ts', 'src/demo/**/*.test.ts', 'test/**/*.test.ts'],
+                include: [
+                  'src/server/**/*.test.ts',
+                  'src/cli/**/*.test.ts',
+                  'src/demo/**/*.test.ts',
+                  'test/**/*.test.ts',
+                ],
                 env: { TIAODU_TEST_DB: 'postgres' },
               },
             },
           ]
         : []),
+      {
+        // Journeys in headless Chromium against `tiaodu serve` with the demo office; they run
+        // after the other projects (groupOrder) so the two cores are theirs alone.
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e.test.ts'],
+          globalSetup: ['e2e/support/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,115 @@
+/**
+ * Headless Debian Chromium for the journeys: one browser per test file, one context per
+ * person, console errors collected so a journey fails on any of them.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+export const DEMO_PASSWORD = 'Tiaodu-demo-2023';
+export const SCREENSHOTS = join(import.meta.dirname, '..', 'screenshots');
+mkdirSync(SCREENSHOTS, { recursive: true });
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export type Lang = 'zh-CN' | 'en';
+export type Viewport = { width: number; height: number };
+export const DESKTOP: Viewport = { width: 1366, height: 768 };
+export const PHONE: Viewport = { width: 390, height: 844 };
+export const SCREEN: Viewport = { width: 1920, height: 1080 };
+
+/**
+ * A person at a browser: a context with its own cookies, the remembered language, and the
+ * console errors seen so far. The browser reports every 401 as a failed resource load; the
+ * expected ones (asking /api/auth/me before logging in, the log-in asking for a one-time code)
+ * are not errors of the app.
+ */
+export async function person(
+  browser: Browser,
+  baseURL: string,
+  opts: { lang?: Lang; viewport?: Viewport; as?: string } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({
+    baseURL,
+    storageState: opts.as ? await sessionOf(browser, baseURL, opts.as) : undefined,
+    viewport: opts.viewport ?? DESKTOP,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  await context.addInitScript((lang) => {
+    if (!localStorage.getItem('tiaodu.lang')) localStorage.setItem('tiaodu.lang', lang);
+  }, opts.lang ?? 'zh-CN');
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const url = m.location().url ?? '';
+    // Log-in answers are expected refusals (no session yet, a one-time code needed).
+    if (/status of 401/.test(m.text()) && /\/api\/auth\/(me|login)$/.test(url)) return;
+    errors.push(`${m.text()} ${url}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return { context, page, errors };
+}
+
+/** Logs in through the log-in page, as a person would. */
+export async function logIn(page: Page, username: string, password = DEMO_PASSWORD) {
+  await page.goto('/login');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+/** Logs in through the API (same cookie jar), for set-up steps that are not the journey. */
+export async function logInQuietly(
+  context: BrowserContext,
+  username: string,
+  password = DEMO_PASSWORD,
+) {
+  const r = await context.request.post('/api/auth/login', { data: { username, password } });
+  if (!r.ok()) throw new Error(`log-in of ${username} failed: ${r.status()} ${await r.text()}`);
+  const body = (await r.json()) as { csrfToken: string };
+  return body.csrfToken;
+}
+
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+const sessions = new Map<string, StorageState>();
+
+/**
+ * One log-in per demo account for the whole run, shared by every context that only needs to
+ * be that person (the server allows 20 log-ins a minute from one address). Journeys that are
+ * about logging in, or that end their session, log in themselves.
+ */
+async function sessionOf(
+  browser: Browser,
+  baseURL: string,
+  username: string,
+): Promise<StorageState> {
+  let state = sessions.get(username);
+  if (!state) {
+    const context = await browser.newContext({ baseURL });
+    await logInQuietly(context, username);
+    state = await context.storageState();
+    await context.close();
+    sessions.set(username, state);
+  }
+  return state;
+}
+
+export async function shot(page: Page, name: string, fullPage = false) {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
+}

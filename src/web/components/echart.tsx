@@ -1,0 +1,71 @@
+import type { ECharts, EChartsCoreOption } from 'echarts/core';
+import { type CSSProperties, useEffect, useRef } from 'react';
+
+export type ChartOption = EChartsCoreOption;
+export type ChartClick = { name: string; seriesName?: string; dataIndex: number; data: unknown };
+
+// ECharts is the largest library here; it loads on its own, after the page's first paint.
+let loading: Promise<typeof import('./echarts-setup.ts')> | null = null;
+export function loadCharts() {
+  loading ??= import('./echarts-setup.ts');
+  return loading;
+}
+
+/** One ECharts canvas that follows its container's size and reports clicks. */
+export function EChart({
+  option,
+  style,
+  onClick,
+  ariaLabel,
+  testId,
+}: {
+  option: ChartOption;
+  style?: CSSProperties;
+  onClick?: (p: ChartClick) => void;
+  ariaLabel: string;
+  testId?: string;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const chart = useRef<ECharts | null>(null);
+  const clickRef = useRef(onClick);
+  clickRef.current = onClick;
+  const optionRef = useRef(option);
+  optionRef.current = option;
+
+  useEffect(() => {
+    const el = ref.current!;
+    let disposed = false;
+    let ro: ResizeObserver | null = null;
+    void loadCharts().then(({ init }) => {
+      if (disposed) return;
+      const c = init(el, undefined, { renderer: 'canvas' });
+      chart.current = c;
+      c.on('click', (p) => clickRef.current?.(p as unknown as ChartClick));
+      c.on('finished', () => el.setAttribute('data-rendered', 'true'));
+      c.setOption(optionRef.current, true);
+      ro = new ResizeObserver(() => c.resize());
+      ro.observe(el);
+    });
+    return () => {
+      disposed = true;
+      ro?.disconnect();
+      chart.current?.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    chart.current?.setOption(option, true);
+  }, [option]);
+
+  return (
+    <div
+      ref={ref}
+      role="img"
+      aria-label={ariaLabel}
+      data-chart
+      data-testid={testId}
+      style={{ width: '100%', height: 300, cursor: onClick ? 'pointer' : undefined, ...style }}
+    />
+  );
+}

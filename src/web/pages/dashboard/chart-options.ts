@@ -1,0 +1,231 @@
+import type { TFunction } from 'i18next';
+import { LEVELS, type Level } from '../../../domain/warning-rules.ts';
+import type { ChartOption } from '../../components/echart.tsx';
+import { LEVEL_COLOR, levelName, wanToYi } from '../../format.ts';
+import type { Lang } from '../../i18n/index.ts';
+import type { Dispatch } from '../../types.ts';
+
+/** Light for work pages, dark navy for the meeting-room screen; sizes grow on the big screen. */
+export type ChartTheme = { dark: boolean; font: number };
+export const LIGHT: ChartTheme = { dark: false, font: 12 };
+export const SCREEN: ChartTheme = { dark: true, font: 18 };
+
+const ACTUAL = '#1677ff';
+const TARGET = '#8c9bb5';
+
+function text(theme: ChartTheme) {
+  return theme.dark ? '#cfe0ff' : 'rgba(0,0,0,.65)';
+}
+function grid(theme: ChartTheme) {
+  return theme.dark ? 'rgba(120,170,255,.15)' : '#f0f0f0';
+}
+const yiNum = (wan: string | null) => (wan == null ? null : Number(wanToYi(wan)));
+
+function axisCommon(theme: ChartTheme) {
+  return {
+    axisLabel: { color: text(theme), fontSize: theme.font },
+    axisLine: { lineStyle: { color: grid(theme) } },
+    splitLine: { lineStyle: { color: grid(theme) } },
+  };
+}
+
+function tooltip(theme: ChartTheme) {
+  return {
+    trigger: 'axis' as const,
+    textStyle: { fontSize: theme.font },
+    valueFormatter: (v: unknown) => (v == null ? '—' : `${Number(v).toFixed(2)}`),
+  };
+}
+
+/** S-curve: cumulative timing target against cumulative approved investment, in 亿元. */
+export function sCurveOption(d: Dispatch, t: TFunction, theme: ChartTheme = LIGHT): ChartOption {
+  const months = d.series.map((s) => t('dashboard.monthShort', { month: s.month }));
+  return {
+    // Figures for a meeting appear at once; an entrance animation only delays them.
+    animation: false,
+    tooltip: tooltip(theme),
+    legend: {
+      top: 0,
+      textStyle: { color: text(theme), fontSize: theme.font },
+      data: [t('dashboard.sCurveTarget'), t('dashboard.sCurveActual')],
+    },
+    grid: { left: 8, right: 16, top: theme.dark ? 44 : 36, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: months, boundaryGap: false, ...axisCommon(theme) },
+    yAxis: {
+      type: 'value',
+      name: t('unit.yi'),
+      nameTextStyle: { color: text(theme), fontSize: theme.font },
+      ...axisCommon(theme),
+    },
+    series: [
+      {
+        name: t('dashboard.sCurveTarget'),
+        type: 'line',
+        data: d.series.map((s) => yiNum(s.timingTarget)),
+        lineStyle: { type: 'dashed', width: 2, color: TARGET },
+        itemStyle: { color: TARGET },
+        symbolSize: theme.dark ? 8 : 5,
+      },
+      {
+        name: t('dashboard.sCurveActual'),
+        type: 'line',
+        data: d.series.map((s) => yiNum(s.actual)),
+        lineStyle: { width: 3, color: ACTUAL },
+        itemStyle: { color: ACTUAL },
+        areaStyle: { color: theme.dark ? 'rgba(22,119,255,.25)' : 'rgba(22,119,255,.08)' },
+        symbolSize: theme.dark ? 10 : 6,
+        label: {
+          show: true,
+          position: 'top',
+          fontSize: theme.font - 1,
+          color: theme.dark ? '#fff' : ACTUAL,
+          formatter: (p: { dataIndex: number; value: number | null }) =>
+            p.dataIndex === d.series.findLastIndex((s) => s.actual != null) && p.value != null
+              ? p.value.toFixed(2)
+              : '',
+        },
+      },
+    ],
+  };
+}
+
+type Group = { name: string; timingTarget: string; actual: string; rateVsTiming: string | null };
+
+/** Horizontal bars per area or tag: timing target and actual, the rate at the bar's end. */
+export function groupBarsOption(
+  groups: Group[],
+  t: TFunction,
+  theme: ChartTheme = LIGHT,
+): ChartOption {
+  const shown = [...groups].reverse();
+  return {
+    // Figures for a meeting appear at once; an entrance animation only delays them.
+    animation: false,
+    tooltip: {
+      ...tooltip(theme),
+      axisPointer: { type: 'shadow' },
+    },
+    legend: {
+      top: 0,
+      textStyle: { color: text(theme), fontSize: theme.font },
+      data: [t('dashboard.timingTarget'), t('dashboard.actual')],
+    },
+    grid: {
+      left: 8,
+      right: theme.dark ? 90 : 64,
+      top: theme.dark ? 40 : 32,
+      bottom: 4,
+      containLabel: true,
+    },
+    xAxis: {
+      type: 'value',
+      name: t('unit.yi'),
+      nameTextStyle: { color: text(theme), fontSize: theme.font },
+      ...axisCommon(theme),
+    },
+    yAxis: {
+      type: 'category',
+      data: shown.map((g) => g.name),
+      ...axisCommon(theme),
+      axisLabel: {
+        color: text(theme),
+        fontSize: theme.font,
+        width: theme.dark ? 220 : 130,
+        overflow: 'truncate',
+      },
+    },
+    series: [
+      {
+        name: t('dashboard.timingTarget'),
+        type: 'bar',
+        data: shown.map((g) => yiNum(g.timingTarget)),
+        itemStyle: { color: theme.dark ? 'rgba(140,155,181,.55)' : '#d6dde8' },
+        barGap: '-100%',
+        barWidth: theme.dark ? 22 : 14,
+        z: 1,
+      },
+      {
+        name: t('dashboard.actual'),
+        type: 'bar',
+        data: shown.map((g) => yiNum(g.actual)),
+        itemStyle: { color: ACTUAL },
+        barWidth: theme.dark ? 12 : 8,
+        z: 2,
+        label: {
+          show: true,
+          position: 'right',
+          color: text(theme),
+          fontSize: theme.font,
+          formatter: (p: { dataIndex: number }) => {
+            const g = shown[p.dataIndex];
+            return g.rateVsTiming == null ? '' : `${g.rateVsTiming}%`;
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** The warning donut: each slice in its colour with its word and count. */
+export function donutOption(
+  counts: Record<Level, number>,
+  lang: Lang,
+  t: TFunction,
+  theme: ChartTheme = LIGHT,
+): ChartOption {
+  const total = LEVELS.reduce((s, l) => s + counts[l], 0);
+  return {
+    // Figures for a meeting appear at once; an entrance animation only delays them.
+    animation: false,
+    tooltip: { trigger: 'item', textStyle: { fontSize: theme.font } },
+    // The words and counts sit in the legend, so no label is ever cut off at the edge.
+    legend: {
+      bottom: 0,
+      itemGap: theme.dark ? 28 : 14,
+      textStyle: { color: text(theme), fontSize: theme.font + (theme.dark ? 2 : 0) },
+      formatter: (name: string) => {
+        const l = LEVELS.find((x) => levelName(x, lang) === name);
+        return l ? `${name} ${counts[l]}` : name;
+      },
+    },
+    series: [
+      {
+        type: 'pie',
+        radius: ['50%', '74%'],
+        center: ['50%', '45%'],
+        avoidLabelOverlap: true,
+        label: {
+          show: true,
+          color: text(theme),
+          fontSize: theme.font + 2,
+          fontWeight: 600,
+          formatter: (p: { value: number }) => (p.value > 0 ? String(p.value) : ''),
+        },
+        labelLine: { length: 6, length2: 6 },
+        data: [...LEVELS].reverse().map((l) => ({
+          name: levelName(l, lang),
+          value: counts[l],
+          level: l,
+          itemStyle: { color: LEVEL_COLOR[l] },
+        })),
+      },
+      {
+        // The total in the hole, drawn as a label-only pie so no extra component is needed.
+        type: 'pie',
+        radius: ['0%', '0%'],
+        center: ['50%', '45%'],
+        silent: true,
+        label: {
+          show: true,
+          position: 'center',
+          formatter: `${total}\n${t('dashboard.projectsUnit')}`,
+          fontSize: theme.font + 8,
+          fontWeight: 600,
+          color: theme.dark ? '#fff' : 'rgba(0,0,0,.85)',
+          lineHeight: theme.font + 14,
+        },
+        data: [{ value: 1, name: '', itemStyle: { color: 'transparent' } }],
+      },
+    ],
+  };
+}

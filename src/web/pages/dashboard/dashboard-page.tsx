@@ -1,0 +1,590 @@
+import { DesktopOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
+import {
+  Badge,
+  Button,
+  Card,
+  Col,
+  Flex,
+  Row,
+  Segmented,
+  Select,
+  Space,
+  Tooltip,
+  Typography,
+} from 'antd';
+import { type KeyboardEvent, lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { subtractWan } from '../../../domain/money.ts';
+import { formatYearMonth } from '../../../domain/periods.ts';
+import { LEVELS, type Level } from '../../../domain/warning-rules.ts';
+import { api } from '../../api.ts';
+import { useCan } from '../../auth.tsx';
+import { EChart, loadCharts } from '../../components/echart.tsx';
+import { LevelDot, LevelTag, reasonText, useLang } from '../../components/level-tag.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
+import { EmptyState, ErrorState, PageSpinner } from '../../components/states.tsx';
+import { LEVEL_COLOR, monthLabel, pct, wanText, yi } from '../../format.ts';
+import { useAreas, useCategories, useUnits } from '../../queries.ts';
+import type { Dispatch, Report } from '../../types.ts';
+import { donutOption, groupBarsOption, sCurveOption } from './chart-options.ts';
+import { type DispatchFilters, useDispatch, useDispatchFilters } from './use-dispatch.ts';
+
+const YEARS_BACK = 6;
+// Start fetching the charts library while the figures load.
+void loadCharts();
+// The lineage table is only needed on a click: keep antd's Table out of the dashboard's first load.
+const LineageDrawer = lazy(() =>
+  import('./lineage-drawer.tsx').then((m) => ({ default: m.LineageDrawer })),
+);
+
+export function FilterBar({
+  filters,
+  setFilters,
+  tags,
+}: {
+  filters: DispatchFilters;
+  setFilters: (p: Partial<DispatchFilters>) => void;
+  tags: string[];
+}) {
+  const { t } = useTranslation();
+  const areas = useAreas();
+  const units = useUnits();
+  const categories = useCategories();
+  const thisYear = new Date().getFullYear();
+  const years = Array.from({ length: YEARS_BACK + 1 }, (_, i) => thisYear - i);
+  if (!years.includes(filters.year)) years.push(filters.year);
+  const item = (label: string, node: ReactNode) => (
+    <Space size={4}>
+      <Typography.Text type="secondary">{label}</Typography.Text>
+      {node}
+    </Space>
+  );
+  const any = filters.area || filters.tag || filters.unitId || filters.category;
+  return (
+    <Card size="small" style={{ marginBottom: 16 }}>
+      <Flex wrap gap={12} align="center">
+        {item(
+          t('filters.year'),
+          <Select
+            aria-label={t('filters.year')}
+            value={filters.year}
+            style={{ width: 96 }}
+            options={years.sort((a, b) => b - a).map((y) => ({ value: y, label: String(y) }))}
+            onChange={(year) => setFilters({ year })}
+            data-testid="filter-year"
+          />,
+        )}
+        {item(
+          t('filters.through'),
+          <Select
+            aria-label={t('filters.through')}
+            value={filters.month}
+            style={{ width: 96 }}
+            options={Array.from({ length: 12 }, (_, i) => ({
+              value: i + 1,
+              label: t('dashboard.monthShort', { month: i + 1 }),
+            }))}
+            onChange={(month) => setFilters({ month })}
+            data-testid="filter-month"
+          />,
+        )}
+        {
+          <Select
+            aria-label={t('filters.area')}
+            allowClear
+            placeholder={t('filters.allAreas')}
+            value={filters.area}
+            style={{ width: 170 }}
+            options={(areas.data ?? []).map((a) => ({ value: a.name, label: a.name }))}
+            onChange={(area) => setFilters({ area })}
+          />
+        }
+        {
+          <Select
+            aria-label={t('filters.tag')}
+            allowClear
+            placeholder={t('filters.allTags')}
+            value={filters.tag}
+            style={{ width: 130 }}
+            options={tags.map((x) => ({ value: x, label: x }))}
+            onChange={(tag) => setFilters({ tag })}
+          />
+        }
+        {
+          <Select
+            aria-label={t('filters.unit')}
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder={t('filters.allUnits')}
+            value={filters.unitId}
+            style={{ width: 200 }}
+            popupMatchSelectWidth={false}
+            options={(units.data ?? [])
+              .filter((u) => u.kind !== 'office')
+              .map((u) => ({ value: u.id, label: u.name }))}
+            onChange={(unitId) => setFilters({ unitId })}
+          />
+        }
+        {
+          <Select
+            aria-label={t('filters.category')}
+            allowClear
+            placeholder={t('filters.allCategories')}
+            value={filters.category}
+            style={{ width: 130 }}
+            options={(categories.data ?? []).map((c) => ({ value: c.name, label: c.name }))}
+            onChange={(category) => setFilters({ category })}
+          />
+        }
+        {any && (
+          <Button
+            type="link"
+            onClick={() =>
+              setFilters({
+                area: undefined,
+                tag: undefined,
+                unitId: undefined,
+                category: undefined,
+              })
+            }
+          >
+            {t('filters.clear')}
+          </Button>
+        )}
+      </Flex>
+    </Card>
+  );
+}
+
+/** A KPI card is a button: Enter or a click opens what makes the figure. */
+function Kpi({
+  title,
+  value,
+  unit,
+  hover,
+  foot,
+  onOpen,
+  testId,
+}: {
+  title: ReactNode;
+  value: ReactNode;
+  unit?: ReactNode;
+  hover?: ReactNode;
+  foot?: ReactNode;
+  onOpen?: () => void;
+  testId?: string;
+}) {
+  const { t } = useTranslation();
+  const onKey = (e: KeyboardEvent) => {
+    if (onOpen && (e.key === 'Enter' || e.key === ' ')) {
+      e.preventDefault();
+      onOpen();
+    }
+  };
+  return (
+    <Card
+      size="small"
+      className="kpi-card"
+      hoverable={!!onOpen}
+      onClick={onOpen}
+      onKeyDown={onKey}
+      tabIndex={onOpen ? 0 : undefined}
+      role={onOpen ? 'button' : undefined}
+      aria-label={
+        onOpen ? `${typeof title === 'string' ? title : ''} ${t('dashboard.clickHint')}` : undefined
+      }
+      data-testid={testId}
+    >
+      <Typography.Text type="secondary">{title}</Typography.Text>
+      <Tooltip title={hover}>
+        <div className="kpi-value">
+          {value}
+          {unit && <span className="kpi-unit">{unit}</span>}
+        </div>
+      </Tooltip>
+      <div style={{ fontSize: 13, color: 'rgba(0,0,0,.6)', minHeight: 20 }}>{foot}</div>
+    </Card>
+  );
+}
+
+function signed(value: string): string {
+  return value.startsWith('-') ? value : `+${value}`;
+}
+
+type LineageFigure = 'annualTarget' | 'timingTarget' | 'actual' | 'rate';
+
+export default function DashboardPage() {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const navigate = useNavigate();
+  const { filters, setFilters } = useDispatchFilters();
+  const dispatch = useDispatch(filters);
+  const [groupBy, setGroupBy] = useState<'area' | 'tag'>('area');
+  const [lineage, setLineage] = useState<LineageFigure | null>(null);
+  const canReview = useCan('review');
+  const [knownTags, setKnownTags] = useState<string[]>([]);
+  const pending = useQuery({
+    queryKey: ['reports', 'submitted-count'],
+    queryFn: () => api<Report[]>('/reports', { query: { status: 'submitted', pageSize: 500 } }),
+    enabled: canReview,
+  });
+
+  const d = dispatch.data;
+  // Tags have no list of their own: remember every tag the figures have shown.
+  useEffect(() => {
+    if (!d) return;
+    setKnownTags((prev) => {
+      const all = [...new Set([...prev, ...d.byTag.map((g) => g.tag)])];
+      return all.length === prev.length ? prev : all;
+    });
+  }, [d]);
+  const tags = knownTags;
+
+  if (!filters || (dispatch.isPending && !d)) return <PageSpinner />;
+  if (dispatch.isError && !d)
+    return <ErrorState error={dispatch.error} onRetry={() => dispatch.refetch()} />;
+  if (!d) return <PageSpinner />;
+
+  const through = { year: d.year, month: Number(d.through.slice(5, 7)) };
+  const monthIdx = through.month - 1;
+  const prevActual = monthIdx > 0 ? d.series[monthIdx - 1]?.actual : '0.00';
+  const thisMonth = d.series[monthIdx]?.actual
+    ? subtractWan(d.series[monthIdx].actual!, prevActual ?? '0.00')
+    : null;
+  const gap = subtractWan(d.actual, d.timingTarget);
+  const subtitle =
+    through.month === 1
+      ? t('dashboard.subtitleJan', { year: d.year })
+      : t('dashboard.subtitle', { year: d.year, month: through.month });
+  const notReported = d.flagged.filter((f) => f.reasons.some((r) => r.rule === 'reporting'));
+  const groups =
+    groupBy === 'area'
+      ? d.byArea.map((g) => ({ ...g, name: g.area }))
+      : d.byTag.map((g) => ({ ...g, name: g.tag }));
+  const toWarnings = (level?: Level) =>
+    navigate(`/warnings?month=${formatYearMonth(through)}${level ? `&level=${level}` : ''}`);
+
+  if (d.projects === 0 && !filters.area && !filters.tag && !filters.unitId && !filters.category) {
+    return (
+      <>
+        <PageHeader title={t('dashboard.title')} subtitle={subtitle} />
+        <FilterBar filters={filters} setFilters={setFilters} tags={tags} />
+        <Card>
+          <EmptyState
+            description={
+              <>
+                {t('dashboard.empty')}
+                <br />
+                {t('dashboard.emptyHelp')}
+              </>
+            }
+          >
+            <Space>
+              <Button type="primary" onClick={() => navigate('/import')}>
+                {t('dashboard.emptyImport')}
+              </Button>
+              <Button onClick={() => navigate('/ledger')}>{t('dashboard.emptyLedger')}</Button>
+            </Space>
+          </EmptyState>
+        </Card>
+      </>
+    );
+  }
+
+  return (
+    <div data-testid="dashboard" data-ready={dispatch.isFetching ? 'false' : 'true'}>
+      <PageHeader
+        title={t('dashboard.title')}
+        subtitle={
+          <>
+            {subtitle} · {t('dashboard.projectsCount', { count: d.projects })} ·{' '}
+            {t('dashboard.plannedCount', { count: d.plannedProjects })}
+          </>
+        }
+        extra={
+          <Button icon={<DesktopOutlined />} onClick={() => navigate('/screen')}>
+            {t('dashboard.openScreen')}
+          </Button>
+        }
+      />
+      <FilterBar filters={filters} setFilters={setFilters} tags={tags} />
+      {d.plannedProjects === 0 && (
+        <Typography.Paragraph type="warning">{t('dashboard.noPlan')}</Typography.Paragraph>
+      )}
+      <Row gutter={[16, 16]}>
+        <Col xs={12} md={8} xl={5}>
+          <Kpi
+            testId="kpi-annual"
+            title={t('dashboard.annualTarget')}
+            value={yi(d.annualTarget)}
+            unit={t('unit.yi')}
+            hover={t('dashboard.hoverWan', { value: wanText(d.annualTarget) })}
+            foot={t('dashboard.plannedCount', { count: d.plannedProjects })}
+            onOpen={() => setLineage('annualTarget')}
+          />
+        </Col>
+        <Col xs={12} md={8} xl={5}>
+          <Kpi
+            testId="kpi-timing"
+            title={t('dashboard.timingTargetAt', { month: monthLabel(through, lang) })}
+            value={yi(d.timingTarget)}
+            unit={t('unit.yi')}
+            hover={t('dashboard.hoverWan', { value: wanText(d.timingTarget) })}
+            foot={
+              d.aboveInitialPlan != null
+                ? t('dashboard.vsInitial', { value: `${signed(d.aboveInitialPlan)}%` })
+                : null
+            }
+            onOpen={() => setLineage('timingTarget')}
+          />
+        </Col>
+        <Col xs={12} md={8} xl={5}>
+          <Kpi
+            testId="kpi-actual"
+            title={t('dashboard.actual')}
+            value={<span data-testid="kpi-actual-value">{yi(d.actual)}</span>}
+            unit={t('unit.yi')}
+            hover={t('dashboard.hoverWan', { value: wanText(d.actual) })}
+            foot={
+              <>
+                <div>
+                  {thisMonth != null &&
+                    t('dashboard.thisMonth', { value: `${yi(thisMonth)}${t('unit.yiInline')}` })}
+                </div>
+                <div>
+                  {t('dashboard.vsTiming', { value: `${signed(yi(gap))}${t('unit.yiInline')}` })}
+                </div>
+              </>
+            }
+            onOpen={() => setLineage('actual')}
+          />
+        </Col>
+        <Col xs={12} md={8} xl={4}>
+          <Kpi
+            testId="kpi-rate"
+            title={t('dashboard.rateVsTiming')}
+            value={pct(d.rateVsTiming)}
+            foot={`${t('dashboard.rateVsAnnual')} ${pct(d.rateVsAnnual)}`}
+            onOpen={() => setLineage('rate')}
+          />
+        </Col>
+        <Col xs={24} md={16} xl={5}>
+          <Kpi
+            testId="kpi-warnings"
+            title={t('dashboard.warnings')}
+            value={
+              <Flex gap={14} style={{ fontSize: 22 }}>
+                {[...LEVELS].reverse().map((l) => (
+                  <span key={l}>
+                    <LevelDot level={l} />
+                    <span style={{ color: LEVEL_COLOR[l] }}>{d.warnings[l]}</span>
+                  </span>
+                ))}
+              </Flex>
+            }
+            foot={t('warnings.counts', d.warnings)}
+            onOpen={() => toWarnings()}
+          />
+        </Col>
+      </Row>
+
+      <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
+        <Col xs={24} xl={16}>
+          <Card size="small" title={t('dashboard.sCurve')}>
+            <EChart
+              testId="chart-scurve"
+              ariaLabel={t('dashboard.sCurve')}
+              option={sCurveOption(d, t)}
+              style={{ height: 280 }}
+              onClick={(p) => setFilters({ month: p.dataIndex + 1 })}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={8}>
+          <Card size="small" title={t('dashboard.donut')}>
+            <EChart
+              testId="chart-donut"
+              ariaLabel={`${t('dashboard.donut')}: ${t('warnings.counts', d.warnings)}`}
+              option={donutOption(d.warnings, lang, t)}
+              style={{ height: 280 }}
+              onClick={(p) => {
+                const level = (p.data as { level?: Level } | null)?.level;
+                if (level) toWarnings(level);
+              }}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={16}>
+          <Card
+            size="small"
+            title={groupBy === 'area' ? t('dashboard.byArea') : t('dashboard.byTag')}
+            extra={
+              <Segmented
+                size="small"
+                value={groupBy}
+                onChange={(v) => setGroupBy(v as 'area' | 'tag')}
+                options={[
+                  { value: 'area', label: t('filters.area') },
+                  { value: 'tag', label: t('filters.tag') },
+                ]}
+              />
+            }
+          >
+            <EChart
+              testId="chart-groups"
+              ariaLabel={groupBy === 'area' ? t('dashboard.byArea') : t('dashboard.byTag')}
+              option={groupBarsOption(groups, t)}
+              style={{ height: Math.max(240, groups.length * 34 + 50) }}
+              onClick={(p) =>
+                groupBy === 'area' ? setFilters({ area: p.name }) : setFilters({ tag: p.name })
+              }
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={8}>
+          <Card
+            size="small"
+            title={
+              <>
+                {t('dashboard.flagged')}{' '}
+                <Badge count={d.flagged.length} style={{ background: LEVEL_COLOR.red }} />
+              </>
+            }
+          >
+            <FlaggedList d={d} />
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card
+            size="small"
+            title={
+              <>
+                {t('dashboard.overdue')}{' '}
+                <Badge
+                  count={d.overdueMilestones.length}
+                  style={{ background: LEVEL_COLOR.yellow }}
+                />
+              </>
+            }
+          >
+            {d.overdueMilestones.length === 0 ? (
+              <Typography.Text type="secondary">{t('dashboard.overdueEmpty')}</Typography.Text>
+            ) : (
+              <div className="flag-list" style={{ maxHeight: 240 }}>
+                {d.overdueMilestones.map((o) => (
+                  <Link
+                    key={`${o.projectId}-${o.milestone}`}
+                    to={`/projects/${encodeURIComponent(o.code)}`}
+                    className="flag-item"
+                    style={{ display: 'flex', justifyContent: 'space-between', color: 'inherit' }}
+                  >
+                    <span>
+                      {o.name} · <b>{o.milestone}</b>
+                      <span className="reason">
+                        {' '}
+                        {t('dashboard.plannedOn', { date: o.plannedDate })}
+                      </span>
+                    </span>
+                    <span style={{ color: o.daysLate > 30 ? LEVEL_COLOR.red : LEVEL_COLOR.yellow }}>
+                      {t('dashboard.daysLate', { days: o.daysLate })}
+                    </span>
+                  </Link>
+                ))}
+              </div>
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card
+            size="small"
+            title={
+              <>
+                {t('dashboard.notReported')}{' '}
+                <Badge count={notReported.length} style={{ background: LEVEL_COLOR.yellow }} />
+              </>
+            }
+            extra={
+              canReview && pending.data && pending.data.length > 0 ? (
+                <Link to="/review">
+                  {t('dashboard.pendingReview', { count: pending.data.length })}
+                </Link>
+              ) : null
+            }
+          >
+            {notReported.length === 0 ? (
+              <Typography.Text type="secondary">{t('dashboard.notReportedEmpty')}</Typography.Text>
+            ) : (
+              <div className="flag-list" style={{ maxHeight: 240 }}>
+                {notReported.map((f) => (
+                  <Link
+                    key={f.projectId}
+                    to={`/projects/${encodeURIComponent(f.code)}`}
+                    className="flag-item"
+                    style={{ display: 'flex', justifyContent: 'space-between', color: 'inherit' }}
+                  >
+                    <span>{f.name}</span>
+                    <span className="reason">{f.ownerUnit ?? ''}</span>
+                  </Link>
+                ))}
+              </div>
+            )}
+          </Card>
+        </Col>
+      </Row>
+      {lineage && (
+        <Suspense fallback={null}>
+          <LineageDrawer
+            filters={filters}
+            figure={lineage}
+            figureLabel={
+              {
+                annualTarget: t('dashboard.annualTarget'),
+                timingTarget: t('dashboard.timingTarget'),
+                actual: t('dashboard.actual'),
+                rate: t('dashboard.rateVsTiming'),
+              }[lineage]
+            }
+            total={d.actual}
+            onClose={() => setLineage(null)}
+          />
+        </Suspense>
+      )}
+    </div>
+  );
+}
+
+function FlaggedList({ d }: { d: Dispatch }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  if (d.flagged.length === 0) {
+    return <Typography.Text type="secondary">{t('dashboard.flaggedEmpty')}</Typography.Text>;
+  }
+  return (
+    <div
+      className="flag-list"
+      style={{ maxHeight: Math.max(240, d.byArea.length * 34 + 50) }}
+      data-testid="flagged-list"
+    >
+      {d.flagged.map((f) => (
+        <Link
+          key={f.projectId}
+          to={`/projects/${encodeURIComponent(f.code)}`}
+          className="flag-item"
+          style={{ display: 'block', color: 'inherit' }}
+        >
+          <Flex justify="space-between" gap={8}>
+            <span style={{ fontWeight: 500 }}>{f.name}</span>
+            <LevelTag level={f.level} overridden={f.level !== f.computedLevel} />
+          </Flex>
+          <div className="reason">
+            {f.overrideReason && f.level !== f.computedLevel
+              ? `${t('warnings.overridden')}${t('app.colon')}${f.overrideReason}`
+              : f.reasons.map((r) => reasonText(r, lang)).join(t('app.sep'))}
+          </div>
+        </Link>
+      ))}
+    </div>
+  );
+}

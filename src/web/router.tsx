@@ -1,0 +1,139 @@
+import { lazy, type ReactNode, Suspense } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { type Capability, can, homePath, useAuth } from './auth.tsx';
+import { AppLayout } from './components/app-layout.tsx';
+import { PageSpinner } from './components/states.tsx';
+
+// Every page is its own chunk: the first route loads the shell and one page, not the app.
+const pages = {
+  login: () => import('./pages/login/login-page.tsx'),
+  changePassword: () => import('./pages/login/change-password-page.tsx'),
+  dashboard: () => import('./pages/dashboard/dashboard-page.tsx'),
+  screen: () => import('./pages/dashboard/big-screen-page.tsx'),
+  ledger: () => import('./pages/ledger/ledger-page.tsx'),
+  project: () => import('./pages/ledger/project-page.tsx'),
+  report: () => import('./pages/reporting/my-reports-page.tsx'),
+  reportForm: () => import('./pages/reporting/report-form-page.tsx'),
+  review: () => import('./pages/review/review-page.tsx'),
+  warnings: () => import('./pages/warnings/warnings-page.tsx'),
+  imports: () => import('./pages/imports/import-page.tsx'),
+  users: () => import('./pages/admin/users-page.tsx'),
+  audit: () => import('./pages/admin/audit-page.tsx'),
+  account: () => import('./pages/account/account-page.tsx'),
+};
+const LoginPage = lazy(pages.login);
+const ChangePasswordPage = lazy(pages.changePassword);
+const DashboardPage = lazy(pages.dashboard);
+const BigScreenPage = lazy(pages.screen);
+const LedgerPage = lazy(pages.ledger);
+const ProjectPage = lazy(pages.project);
+const MyReportsPage = lazy(pages.report);
+const ReportFormPage = lazy(pages.reportForm);
+const ReviewPage = lazy(pages.review);
+const WarningsPage = lazy(pages.warnings);
+const ImportPage = lazy(pages.imports);
+const UsersPage = lazy(pages.users);
+const AuditPage = lazy(pages.audit);
+const AccountPage = lazy(pages.account);
+const StatusPage = lazy(() => import('./pages/status-page.tsx'));
+
+/**
+ * Starts loading the page of the address being opened while the session is still being asked
+ * for, instead of after: the chunk arrives in parallel with /api/auth/me.
+ */
+export function preloadPage(pathname: string) {
+  const first = pathname.split('/')[1] ?? '';
+  const loader =
+    {
+      '': pages.dashboard,
+      dashboard: pages.dashboard,
+      screen: pages.screen,
+      ledger: pages.ledger,
+      projects: pages.project,
+      report: pathname.split('/').length > 3 ? pages.reportForm : pages.report,
+      review: pages.review,
+      warnings: pages.warnings,
+      import: pages.imports,
+      account: pages.account,
+      login: pages.login,
+    }[first] ?? null;
+  void loader?.();
+}
+
+/** Sends visitors without a session to the log-in page and users who must change it there. */
+function RequireAuth({
+  children,
+  capability,
+  allowMustChange,
+}: {
+  children: ReactNode;
+  capability?: Capability;
+  allowMustChange?: boolean;
+}) {
+  const { session } = useAuth();
+  const location = useLocation();
+  if (session.status === 'loading') return <PageSpinner />;
+  if (session.status === 'anonymous') {
+    // After a log-out the next person starts at their own home page, not at this one.
+    if (session.reason === 'logout') return <Navigate to="/login" replace />;
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={`/login?next=${next}`} replace />;
+  }
+  if (session.user.mustChangePassword && !allowMustChange) {
+    return <Navigate to="/change-password" replace />;
+  }
+  if (capability && !can(session.user.role, capability)) {
+    return <StatusPage kind="forbidden" />;
+  }
+  return <>{children}</>;
+}
+
+function Home() {
+  const { session } = useAuth();
+  if (session.status !== 'authenticated') return <PageSpinner />;
+  return <Navigate to={homePath(session.user.role)} replace />;
+}
+
+const page = (node: ReactNode, capability?: Capability) => (
+  <RequireAuth capability={capability}>{node}</RequireAuth>
+);
+
+export function AppRoutes() {
+  return (
+    <Suspense fallback={<PageSpinner />}>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route
+          path="/change-password"
+          element={
+            <RequireAuth allowMustChange>
+              <ChangePasswordPage />
+            </RequireAuth>
+          }
+        />
+        <Route path="/screen" element={page(<BigScreenPage />, 'readDispatch')} />
+        <Route
+          element={
+            <RequireAuth>
+              <AppLayout />
+            </RequireAuth>
+          }
+        >
+          <Route index element={<Home />} />
+          <Route path="dashboard" element={page(<DashboardPage />, 'readDispatch')} />
+          <Route path="ledger" element={page(<LedgerPage />, 'readDispatch')} />
+          <Route path="projects/:code" element={page(<ProjectPage />, 'readDispatch')} />
+          <Route path="report" element={page(<MyReportsPage />, 'report')} />
+          <Route path="report/:code/:ym" element={page(<ReportFormPage />, 'report')} />
+          <Route path="review" element={page(<ReviewPage />, 'review')} />
+          <Route path="warnings" element={page(<WarningsPage />, 'readDispatch')} />
+          <Route path="import" element={page(<ImportPage />, 'imports')} />
+          <Route path="admin/users" element={page(<UsersPage />, 'users')} />
+          <Route path="admin/audit" element={page(<AuditPage />, 'audit')} />
+          <Route path="account" element={<AccountPage />} />
+          <Route path="*" element={<StatusPage kind="notFound" />} />
+        </Route>
+      </Routes>
+    </Suspense>
+  );
+}
