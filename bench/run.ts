@@ -10,7 +10,10 @@ import { dispatchFigures } from '../src/server/modules/dispatch/dispatch.service
 import { ensureOffice, systemActor } from '../src/server/modules/offices/offices.service.ts';
 import { setPlan } from '../src/server/modules/plans/plans.service.ts';
 import { createProject, ensureArea } from '../src/server/modules/projects/projects.service.ts';
-import { recordApprovedReports } from '../src/server/modules/reports/reports.service.ts';
+import {
+  type ApprovedReportInput,
+  recordApprovedReports,
+} from '../src/server/modules/reports/reports.service.ts';
 
 const N = Number(process.env.BENCH_PROJECTS ?? 2000);
 const RUNS = 5;
@@ -37,7 +40,7 @@ const db = database.db;
 const loadStart = performance.now();
 const areaIds = [];
 for (let a = 0; a < 8; a++) areaIds.push((await ensureArea(db, ctx, `片区${a + 1}`)).row.id);
-const reports = [];
+const reports: ApprovedReportInput[] = [];
 for (let i = 0; i < N; i++) {
   const p = await createProject(db, ctx, {
     code: `B${String(i).padStart(5, '0')}`,
@@ -53,7 +56,12 @@ for (let i = 0; i < N; i++) {
     timingTargets: Array.from({ length: 12 }, (_, m) => ((annual * (m + 1)) / 12).toFixed(2)),
   });
   for (let m = 1; m <= 12; m++) {
-    reports.push({ projectId: p.id, year: 2024, month: m, investment: ((annual / 12) * (0.7 + (i % 5) * 0.1)).toFixed(2) });
+    reports.push({
+      projectId: p.id,
+      year: 2024,
+      month: m,
+      investment: ((annual / 12) * (0.7 + (i % 5) * 0.1)).toFixed(2),
+    });
   }
 }
 for (let i = 0; i < reports.length; i += 5000) {
@@ -70,9 +78,15 @@ const dispatch = await median(() => dispatchFigures(db, ctx, { period }));
 const filtered = await median(() => dispatchFigures(db, ctx, { period, filter: { tag: '六重' } }));
 const rss = process.memoryUsage().rss / 1024 / 1024;
 
-console.log(`database: ${database.kind}; ${N} projects, ${reports.length} approved reports (loaded in ${(loadMs / 1000).toFixed(1)} s)`);
+console.log(
+  `database: ${database.kind}; ${N} projects, ${reports.length} approved reports (loaded in ${(loadMs / 1000).toFixed(1)} s)`,
+);
 console.log(`baseline  raw aggregate of reports       ${baseline.toFixed(1)} ms`);
-console.log(`dispatch  full figures, all projects     ${dispatch.toFixed(1)} ms  ratio ${(dispatch / baseline).toFixed(2)}`);
-console.log(`dispatch  full figures, tag 六重          ${filtered.toFixed(1)} ms  ratio ${(filtered / baseline).toFixed(2)}`);
+console.log(
+  `dispatch  full figures, all projects     ${dispatch.toFixed(1)} ms  ratio ${(dispatch / baseline).toFixed(2)}`,
+);
+console.log(
+  `dispatch  full figures, tag 六重          ${filtered.toFixed(1)} ms  ratio ${(filtered / baseline).toFixed(2)}`,
+);
 console.log(`rss ${rss.toFixed(0)} MB`);
 await database.close();

@@ -9,28 +9,72 @@ afterAll(() => t.close());
 
 it('serves health and a project round trip', async () => {
   expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
-  const area = await t.app.inject({ method: 'POST', url: '/api/areas', payload: { name: '光明科学城核心片区' } });
+  const area = await t.app.inject({
+    method: 'POST',
+    url: '/api/areas',
+    payload: { name: '光明科学城核心片区' },
+  });
   expect(area.statusCode).toBe(201);
   const res = await t.app.inject({
     method: 'POST',
     url: '/api/projects',
-    payload: { code: 'P1', name: '测试项目', areaId: area.json().id, tags: ['六重'], totalInvestment: '1,000.5' },
+    payload: {
+      code: 'P1',
+      name: '测试项目',
+      areaId: area.json().id,
+      tags: ['六重'],
+      totalInvestment: '1,000.5',
+    },
   });
-  expect(res.json()).toMatchObject({ code: 'P1', totalInvestment: '1000.50', areaName: '光明科学城核心片区' });
+  expect(res.json()).toMatchObject({
+    code: 'P1',
+    totalInvestment: '1000.50',
+    areaName: '光明科学城核心片区',
+  });
   const plan = await t.app.inject({
     method: 'PUT',
     url: '/api/projects/P1/plans/2026',
-    payload: { annualTarget: '1200', timingTargets: ['100', '200', '300', '400', '500', '600', '700', '800', '900', '1000', '1100', '1200'] },
+    payload: {
+      annualTarget: '1200',
+      timingTargets: [
+        '100',
+        '200',
+        '300',
+        '400',
+        '500',
+        '600',
+        '700',
+        '800',
+        '900',
+        '1000',
+        '1100',
+        '1200',
+      ],
+    },
   });
   expect(plan.statusCode, plan.body).toBe(200);
-  const rep = await t.app.inject({ method: 'POST', url: '/api/reports', payload: { projectId: res.json().id, year: 2026, month: 1, investment: '120' } });
+  const rep = await t.app.inject({
+    method: 'POST',
+    url: '/api/reports',
+    payload: { projectId: res.json().id, year: 2026, month: 1, investment: '120' },
+  });
   expect(rep.statusCode, rep.body).toBe(200);
   const id = rep.json().id;
-  expect((await t.app.inject({ method: 'POST', url: `/api/reports/${id}/submit`, payload: {} })).statusCode).toBe(200);
-  expect((await t.app.inject({ method: 'POST', url: `/api/reports/${id}/approve`, payload: {} })).statusCode).toBe(200);
+  expect(
+    (await t.app.inject({ method: 'POST', url: `/api/reports/${id}/submit`, payload: {} }))
+      .statusCode,
+  ).toBe(200);
+  expect(
+    (await t.app.inject({ method: 'POST', url: `/api/reports/${id}/approve`, payload: {} }))
+      .statusCode,
+  ).toBe(200);
   const d = await t.app.inject({ url: '/api/dispatch?through=2026-01' });
   expect(d.statusCode, d.body).toBe(200);
-  expect(d.json()).toMatchObject({ actual: '120.00', timingTarget: '100.00', warnings: { green: 1 } });
+  expect(d.json()).toMatchObject({
+    actual: '120.00',
+    timingTarget: '100.00',
+    warnings: { green: 1 },
+  });
   const docs = await t.app.inject({ url: '/api/docs/json' });
   expect(docs.statusCode, docs.body.slice(0, 500)).toBe(200);
 });

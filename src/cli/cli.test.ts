@@ -45,7 +45,10 @@ afterAll(() => cleanup?.());
 
 async function tiaodu(...argv: string[]) {
   try {
-    const { stdout, stderr } = await exec('node', [BIN, ...argv, ...args], { env, timeout: 120_000 });
+    const { stdout, stderr } = await exec('node', [BIN, ...argv, ...args], {
+      env,
+      timeout: 120_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -58,7 +61,13 @@ describe('tiaodu CLI', () => {
     const r = await tiaodu('dashboard', '--year', '2023', '--through', '2023-06', '--json');
     expect(r.code, r.stderr).toBe(0);
     const d = JSON.parse(r.stdout);
-    expect(d).toMatchObject({ year: 2023, through: '2023-06', projects: 0, actual: '0.00', byArea: [] });
+    expect(d).toMatchObject({
+      year: 2023,
+      through: '2023-06',
+      projects: 0,
+      actual: '0.00',
+      byArea: [],
+    });
   });
 
   it('refuses a bad month with a clear error and a non-zero exit', async () => {
@@ -74,7 +83,18 @@ describe('tiaodu CLI', () => {
     const demo = await tiaodu('demo');
     expect(demo.code, demo.stderr).toBe(0);
     const core = JSON.parse(
-      (await tiaodu('dashboard', '--year', '2023', '--through', '2023-06', '--area', '光明科学城核心片区', '--json')).stdout,
+      (
+        await tiaodu(
+          'dashboard',
+          '--year',
+          '2023',
+          '--through',
+          '2023-06',
+          '--area',
+          '光明科学城核心片区',
+          '--json',
+        )
+      ).stdout,
     );
     expect(core).toMatchObject({
       year: 2023,
@@ -84,30 +104,79 @@ describe('tiaodu CLI', () => {
       actual: '1049100.00',
     });
     expect(Object.keys(core)).toEqual(
-      expect.arrayContaining(['year', 'through', 'projects', 'annualTarget', 'timingTarget', 'actual', 'byArea', 'byTag', 'warnings']),
+      expect.arrayContaining([
+        'year',
+        'through',
+        'projects',
+        'annualTarget',
+        'timingTarget',
+        'actual',
+        'byArea',
+        'byTag',
+        'warnings',
+      ]),
     );
-    for (const key of ['annualTarget', 'timingTarget', 'actual']) expect(core[key]).toMatch(/^\d+\.\d{2}$/);
-    expect(core.byArea[0]).toMatchObject({ area: '光明科学城核心片区', projects: 59, annualTarget: '2088000.00' });
+    for (const key of ['annualTarget', 'timingTarget', 'actual'])
+      expect(core[key]).toMatch(/^\d+\.\d{2}$/);
+    expect(core.byArea[0]).toMatchObject({
+      area: '光明科学城核心片区',
+      projects: 59,
+      annualTarget: '2088000.00',
+    });
     expect(Object.keys(core.warnings).sort()).toEqual(['green', 'red', 'yellow']);
 
     const six = JSON.parse(
-      (await tiaodu('dashboard', '--year', '2023', '--through', '2023-06', '--tag', '六重', '--json')).stdout,
+      (
+        await tiaodu(
+          'dashboard',
+          '--year',
+          '2023',
+          '--through',
+          '2023-06',
+          '--tag',
+          '六重',
+          '--json',
+        )
+      ).stdout,
     );
     expect(six.projects).toBe(37);
     expect(six.warnings).toEqual({ green: 31, yellow: 4, red: 2 });
 
     const city = JSON.parse(
-      (await tiaodu('dashboard', '--year', '2023', '--through', '2023-05', '--tag', '市投市建', '--json')).stdout,
+      (
+        await tiaodu(
+          'dashboard',
+          '--year',
+          '2023',
+          '--through',
+          '2023-05',
+          '--tag',
+          '市投市建',
+          '--json',
+        )
+      ).stdout,
     );
     expect(city).toMatchObject({ projects: 12, actual: '162000.00', aboveInitialPlan: '40.0' });
   });
 
   it('lists warnings with reasons, filtered by level, as a table and as JSON', async () => {
-    const table = await tiaodu('warnings', '--year', '2023', '--month', '2023-06', '--tag', '六重', '--level', 'red');
+    const table = await tiaodu(
+      'warnings',
+      '--year',
+      '2023',
+      '--month',
+      '2023-06',
+      '--tag',
+      '六重',
+      '--level',
+      'red',
+    );
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toContain('督办');
     expect(table.stdout).toContain('共 2 个项目');
-    const json = JSON.parse((await tiaodu('warnings', '--month', '2023-06', '--level', 'red', '--json')).stdout);
+    const json = JSON.parse(
+      (await tiaodu('warnings', '--month', '2023-06', '--level', 'red', '--json')).stdout,
+    );
     expect(json.projects.length).toBeGreaterThanOrEqual(2);
     for (const p of json.projects) {
       expect(p.level).toBe('red');

@@ -33,7 +33,7 @@ export async function openDatabase(
 }
 
 /** Runs a command body, printing a clean error (no stack) and setting the exit code on failure. */
-export async function run(body: () => Promise<number | undefined | void>): Promise<void> {
+export async function run(body: () => Promise<unknown>): Promise<void> {
   try {
     const code = await body();
     if (typeof code === 'number') process.exitCode = code;

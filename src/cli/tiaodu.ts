@@ -1,9 +1,14 @@
 import { Command } from 'commander';
+import { registerAudit } from './commands/audit.ts';
+import { registerBackup } from './commands/backup.ts';
 import { registerDashboard } from './commands/dashboard.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerExport } from './commands/export.ts';
+import { registerImport } from './commands/import.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerRollup } from './commands/rollup.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerUsers } from './commands/users.ts';
 import { registerWarnings } from './commands/warnings.ts';
 
 const program = new Command('tiaodu')
@@ -18,6 +23,11 @@ for (const register of [
   registerDashboard,
   registerWarnings,
   registerRollup,
+  registerBackup,
+  registerImport,
+  registerExport,
+  registerUsers,
+  registerAudit,
 ]) {
   register(program);
 }

@@ -3,28 +3,26 @@ import { isStorableAmount, parseAmount } from '../domain/money.ts';
 import { isValidIsoDate } from '../domain/periods.ts';
 
 /** An amount in 万元: a number or a string like "1,234.5" or full-width digits; carried on as "1234.50". */
-export const amount = z
-  .union([z.string(), z.number()])
-  .transform((v, ctx) => {
-    const parsed = parseAmount(v);
-    if (parsed === null) {
-      ctx.addIssue({ code: 'custom', message: `“${v}”不是有效金额 / not a valid amount` });
-      return z.NEVER;
-    }
-    if (!isStorableAmount(parsed)) {
-      ctx.addIssue({ code: 'custom', message: `金额“${v}”超出上限 / amount too large` });
-      return z.NEVER;
-    }
-    return parsed;
-  });
+export const amount = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const parsed = parseAmount(v);
+  if (parsed === null) {
+    ctx.addIssue({ code: 'custom', message: `“${v}”不是有效金额 / not a valid amount` });
+    return z.NEVER;
+  }
+  if (!isStorableAmount(parsed)) {
+    ctx.addIssue({ code: 'custom', message: `金额“${v}”超出上限 / amount too large` });
+    return z.NEVER;
+  }
+  return parsed;
+});
 
 export const nonNegativeAmount = amount.refine((v) => !v.startsWith('-'), {
   message: '金额不能为负数 / amount must not be negative',
 });
 
-export const isoDate = z
-  .string()
-  .refine(isValidIsoDate, { message: '日期应为有效的 YYYY-MM-DD / date must be a real YYYY-MM-DD' });
+export const isoDate = z.string().refine(isValidIsoDate, {
+  message: '日期应为有效的 YYYY-MM-DD / date must be a real YYYY-MM-DD',
+});
 
 export const yearMonth = z
   .string()

@@ -41,7 +41,16 @@ export const projectListQuery = z.object({
   q: z.string().trim().max(100).optional(),
   archived: z.enum(['exclude', 'include', 'only']).default('exclude'),
   sort: z
-    .enum(['code', '-code', 'name', '-name', 'totalInvestment', '-totalInvestment', 'plannedStart', '-plannedStart'])
+    .enum([
+      'code',
+      '-code',
+      'name',
+      '-name',
+      'totalInvestment',
+      '-totalInvestment',
+      'plannedStart',
+      '-plannedStart',
+    ])
     .default('code'),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),

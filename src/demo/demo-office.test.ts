@@ -63,9 +63,17 @@ describe('the demo office reproduces the seed through the dispatch figures', () 
       expect.arrayContaining([CORE, '光明云谷片区', '地铁六号线光明段', '科技创新集群']),
     );
     expect(Number(d.actual)).toBeGreaterThan(0);
-    const pending = await listReports(database.db, ctx, { year: 2024, month: 12, status: 'submitted' });
+    const pending = await listReports(database.db, ctx, {
+      year: 2024,
+      month: 12,
+      status: 'submitted',
+    });
     expect(pending.length).toBeGreaterThan(0);
-    const returned = await listReports(database.db, ctx, { year: 2024, month: 12, status: 'returned' });
+    const returned = await listReports(database.db, ctx, {
+      year: 2024,
+      month: 12,
+      status: 'returned',
+    });
     expect(returned.length).toBeGreaterThan(0);
     const history = await warningHistory(database.db, ctx, d.flagged[0].projectId);
     expect(history.length).toBeGreaterThan(0);

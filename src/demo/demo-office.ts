@@ -4,8 +4,13 @@ import { STANDARD_MILESTONES } from '../domain/milestones.ts';
 import type { Ctx } from '../server/context.ts';
 import type { Db } from '../server/db.ts';
 import { AppError } from '../server/errors.ts';
+import { ensureDemoAccounts } from '../server/modules/accounts/accounts.service.ts';
 import { addMilestone, updateMilestone } from '../server/modules/milestones/milestones.service.ts';
-import { ensureOffice, renameOffice, systemActor } from '../server/modules/offices/offices.service.ts';
+import {
+  ensureOffice,
+  renameOffice,
+  systemActor,
+} from '../server/modules/offices/offices.service.ts';
 import { setPlan } from '../server/modules/plans/plans.service.ts';
 import {
   createProject,
@@ -15,8 +20,8 @@ import {
 } from '../server/modules/projects/projects.service.ts';
 import { projects } from '../server/modules/projects/projects.table.ts';
 import {
-  approveReport,
   type ApprovedReportInput,
+  approveReport,
   recordApprovedReports,
   returnReport,
   saveReport,
@@ -24,7 +29,15 @@ import {
 } from '../server/modules/reports/reports.service.ts';
 import { ensureUnit } from '../server/modules/units/units.service.ts';
 import { overrideWarning, snapshotWarnings } from '../server/modules/warnings/warnings.service.ts';
-import { AREAS, CORE, DEMO_PROJECTS, type DemoProject, OFFICE_NAME, SEED, UNITS } from './catalog.ts';
+import {
+  AREAS,
+  CORE,
+  DEMO_PROJECTS,
+  type DemoProject,
+  OFFICE_NAME,
+  SEED,
+  UNITS,
+} from './catalog.ts';
 
 /** Deterministic pseudo-random numbers, so every demo office is the same office. */
 function mulberry32(seed: number) {
@@ -48,7 +61,9 @@ const CURVE_PREP = [0.02, 0.05, 0.09, 0.14, 0.2, 0.27, 0.36, 0.46, 0.58, 0.7, 0.
 /** Splits a total over weights in whole 100万 steps; the largest takes the remainder exactly. */
 function allocate(total: string, weights: number[]): Decimal[] {
   const sum = weights.reduce((a, b) => a + b, 0);
-  const out = weights.map((w) => D(total).times(w).dividedBy(sum).dividedBy(100).floor().times(100));
+  const out = weights.map((w) =>
+    D(total).times(w).dividedBy(sum).dividedBy(100).floor().times(100),
+  );
   const rest = D(total).minus(out.reduce((a, b) => a.plus(b), D(0)));
   const biggest = weights.indexOf(Math.max(...weights));
   out[biggest] = out[biggest].plus(rest);
@@ -71,7 +86,12 @@ function curvePlan(annual: Decimal, curve: number[]): Plan {
   return { annual, timing };
 }
 
-function cumulate(plan: Plan, ratio: (month: number) => number, from = 1, start: Decimal[] = []): Decimal[] {
+function cumulate(
+  plan: Plan,
+  ratio: (month: number) => number,
+  from = 1,
+  start: Decimal[] = [],
+): Decimal[] {
   const out = [...start];
   for (let m = from; m <= 12; m++) {
     const v = r2(plan.timing[m - 1].times(ratio(m)));
@@ -85,31 +105,50 @@ export type DemoSummary = {
   projects: number;
   reports: number;
   areas: string[];
+  /** the demo log-ins, all with the published demo password */
+  accounts: { username: string; role: string }[];
 };
 
 /** The demo office's own calendar: each month's reports arrive early the next month. */
 const at = (iso: string) => new Date(`${iso}T09:00:00+08:00`);
 const nextMonthDay = (year: number, month: number, day: number) =>
-  at(`${month === 12 ? year + 1 : year}-${String((month % 12) + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
+  at(
+    `${month === 12 ? year + 1 : year}-${String((month % 12) + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+  );
 
 /**
  * Builds the Guangming-like demo office through the services — the same calls the API and the
  * import make — with 2023 and 2024 data that reproduce the seed's figures exactly.
  * Refuses to run on an office that already has projects.
  */
-export async function loadDemo(db: Db, opts: { onProgress?: (step: string) => void } = {}): Promise<DemoSummary> {
+export async function loadDemo(
+  db: Db,
+  opts: { onProgress?: (step: string) => void } = {},
+): Promise<DemoSummary> {
   const progress = opts.onProgress ?? (() => {});
   const office = await ensureOffice(db);
-  const [{ n }] = await db.select({ n: count() }).from(projects).where(eq(projects.officeId, office.id));
+  const [{ n }] = await db
+    .select({ n: count() })
+    .from(projects)
+    .where(eq(projects.officeId, office.id));
   if (n > 0) {
     throw new AppError('demo.not_empty', '数据库中已有项目，演示数据只能载入空的办公室', {
       messageEn: 'the office already has projects; the demo loads only into an empty office',
     });
   }
   await renameOffice(db, office.id, OFFICE_NAME);
-  const ctxAt = (now: Date): Ctx => ({ actor: { ...systemActor(office.id), name: '演示数据' }, now });
+  const ctxAt = (now: Date): Ctx => ({
+    actor: { ...systemActor(office.id), name: '演示数据' },
+    now,
+  });
   const coordinator = (now: Date): Ctx => ({
-    actor: { id: 'demo-coord', name: '统筹科 李明', role: 'coordinator', officeId: office.id, unitId: null },
+    actor: {
+      id: 'demo-coord',
+      name: '统筹科 李明',
+      role: 'coordinator',
+      officeId: office.id,
+      unitId: null,
+    },
     now,
   });
   const setup = ctxAt(at('2023-01-03'));
@@ -120,8 +159,13 @@ export async function loadDemo(db: Db, opts: { onProgress?: (step: string) => vo
   for (const a of AREAS) areaIds.set(a, (await ensureArea(db, setup, a)).row.id);
   const unitIds = new Map<string, number>();
   for (const u of Object.values(UNITS)) {
-    unitIds.set(u, (await ensureUnit(db, setup, u, u === UNITS.office ? 'office' : 'owner')).unit.id);
+    unitIds.set(
+      u,
+      (await ensureUnit(db, setup, u, u === UNITS.office ? 'office' : 'owner')).unit.id,
+    );
   }
+  progress('演示账号 / demo accounts');
+  const accounts = await ensureDemoAccounts(db, setup);
   const categoryIds = new Map<string, number>();
   for (const c of new Set(DEMO_PROJECTS.map((p) => p.category))) {
     categoryIds.set(c, (await ensureCategory(db, setup, c)).row.id);
@@ -132,7 +176,12 @@ export async function loadDemo(db: Db, opts: { onProgress?: (step: string) => vo
   for (const area of AREAS) {
     const list = DEMO_PROJECTS.filter((p) => p.area === area);
     const total = area === CORE ? SEED.coreAnnualTarget : SEED.otherAreaAnnual[area];
-    allocate(total, list.map((p) => p.weight)).forEach((a, i) => annual2023.set(list[i].code, a));
+    allocate(
+      total,
+      list.map((p) => p.weight),
+    ).forEach((a, i) => {
+      annual2023.set(list[i].code, a);
+    });
   }
 
   const ids = new Map<string, number>();
@@ -218,7 +267,9 @@ export async function loadDemo(db: Db, opts: { onProgress?: (step: string) => vo
   progress('预警研判 / warning snapshots');
   for (const year of [2023, 2024]) {
     for (let month = 1; month <= 12; month++) {
-      await snapshotWarnings(db, coordinator(nextMonthDay(year, month, 10)), { period: { year, month } });
+      await snapshotWarnings(db, coordinator(nextMonthDay(year, month, 10)), {
+        period: { year, month },
+      });
       if (year === 2023 && month === 6) {
         const fel = DEMO_PROJECTS.find((p) => p.role === 'overridden')!;
         await overrideWarning(db, coordinator(at('2023-07-12')), {
@@ -234,7 +285,7 @@ export async function loadDemo(db: Db, opts: { onProgress?: (step: string) => vo
 
   progress('项目阶段 / phases');
   await settlePhases(db, ctxAt(at('2025-01-06')), ids);
-  return { office: OFFICE_NAME, projects: DEMO_PROJECTS.length, reports, areas: AREAS };
+  return { office: OFFICE_NAME, projects: DEMO_PROJECTS.length, reports, areas: AREAS, accounts };
 }
 
 /** 2023: the seed's year. Ratios by role; the core area's H1 and the city projects' Jan–May exact. */
@@ -251,12 +302,17 @@ function plan2023(annual: Map<string, Decimal>, rand: () => number): Map<string,
     const a = annual.get(p.code)!;
     const timing: Decimal[] = [];
     for (let m = 1; m <= 5; m++) timing.push(r2(a.times(CURVE_BUILD[m - 1]).times(k)));
-    for (let m = 6; m <= 12; m++) timing.push(m === 12 ? a : r2(timing[4].plus(a.minus(timing[4]).times((m - 5) / 7))));
+    for (let m = 6; m <= 12; m++)
+      timing.push(m === 12 ? a : r2(timing[4].plus(a.minus(timing[4]).times((m - 5) / 7))));
     initial.set(p.code, { annual: a, timing });
   }
-  const biggestCity = city.reduce((best, p) => (annual.get(p.code)!.greaterThan(annual.get(best.code)!) ? p : best));
+  const biggestCity = city.reduce((best, p) =>
+    annual.get(p.code)!.greaterThan(annual.get(best.code)!) ? p : best,
+  );
   const mayInitial = city.reduce((s, p) => s.plus(initial.get(p.code)!.timing[4]), D(0));
-  initial.get(biggestCity.code)!.timing[4] = initial.get(biggestCity.code)!.timing[4].plus(D(SEED.cityInitialTimingMay).minus(mayInitial));
+  initial.get(biggestCity.code)!.timing[4] = initial
+    .get(biggestCity.code)!
+    .timing[4].plus(D(SEED.cityInitialTimingMay).minus(mayInitial));
 
   for (const p of city) {
     const plan = initial.get(p.code)!;
@@ -265,14 +321,17 @@ function plan2023(annual: Map<string, Decimal>, rand: () => number): Map<string,
     out.set(p.code, { plan, actual });
   }
   const mayActual = city.reduce((s, p) => s.plus(out.get(p.code)!.actual[4]), D(0));
-  out.get(biggestCity.code)!.actual[4] = out.get(biggestCity.code)!.actual[4].plus(D(SEED.cityActualJanMay).minus(mayActual));
+  out.get(biggestCity.code)!.actual[4] = out
+    .get(biggestCity.code)!
+    .actual[4].plus(D(SEED.cityActualJanMay).minus(mayActual));
   for (const p of city) {
     const y = out.get(p.code)!;
     const a = annual.get(p.code)!;
     y.actual[5] = r2(y.actual[4].plus(a.times(0.1)));
     // The June revision re-times the plan to the pace reached, a little below it.
     const timing = y.actual.slice(0, 6).map((v) => r2(v.dividedBy(1.02)));
-    for (let m = 7; m <= 12; m++) timing.push(m === 12 ? a : r2(timing[5].plus(a.minus(timing[5]).times((m - 6) / 6))));
+    for (let m = 7; m <= 12; m++)
+      timing.push(m === 12 ? a : r2(timing[5].plus(a.minus(timing[5]).times((m - 6) / 6))));
     y.revised = {
       plan: { annual: a, timing },
       date: '2023-06-10',
@@ -295,7 +354,10 @@ function plan2023(annual: Map<string, Decimal>, rand: () => number): Map<string,
   };
   for (const p of DEMO_PROJECTS) {
     if (cityCodes.has(p.code)) continue;
-    const plan = curvePlan(annual.get(p.code)!, p.phase === 'preparation' ? CURVE_PREP : CURVE_BUILD);
+    const plan = curvePlan(
+      annual.get(p.code)!,
+      p.phase === 'preparation' ? CURVE_PREP : CURVE_BUILD,
+    );
     const r = pace[p.role]();
     out.set(p.code, { plan, actual: cumulate(plan, () => r) });
   }
@@ -310,14 +372,18 @@ function plan2023(annual: Map<string, Decimal>, rand: () => number): Map<string,
   let given = D(0);
   movers.forEach((p, i) => {
     const y = out.get(p.code)!;
-    const share = i === movers.length - 1 ? delta.minus(given) : r2(delta.times(y.actual[5]).dividedBy(moverH1));
+    const share =
+      i === movers.length - 1
+        ? delta.minus(given)
+        : r2(delta.times(y.actual[5]).dividedBy(moverH1));
     given = given.plus(share);
     const june = y.actual[5].plus(share);
     if (june.lessThan(y.plan!.timing[5]) || june.lessThan(y.actual[4])) {
       throw new Error(`demo: ${p.code} would fall behind its timing target; adjust the demo paces`);
     }
     y.actual[5] = june;
-    for (let m = 7; m <= 12; m++) if (y.actual[m - 1].lessThan(y.actual[m - 2])) y.actual[m - 1] = y.actual[m - 2];
+    for (let m = 7; m <= 12; m++)
+      if (y.actual[m - 1].lessThan(y.actual[m - 2])) y.actual[m - 1] = y.actual[m - 2];
   });
 
   // One Cloud Valley road forgot to report in June: 本月未报送.
@@ -330,16 +396,24 @@ function plan2023(annual: Map<string, Decimal>, rand: () => number): Map<string,
 function plan2024(rand: () => number): Map<string, Year> {
   const out = new Map<string, Year>();
   const live = DEMO_PROJECTS.filter((p) => p.finish > '2023-12-31');
-  const annual = allocate('2460000.00', live.map((p) => p.weight + (p.phase === 'preparation' ? 1 : 0)));
+  const annual = allocate(
+    '2460000.00',
+    live.map((p) => p.weight + (p.phase === 'preparation' ? 1 : 0)),
+  );
   live.forEach((p, i) => {
     const plan = curvePlan(annual[i], p.phase === 'preparation' ? CURVE_PREP : CURVE_BUILD);
     const roll = rand();
-    const r = roll < 0.06 ? 0.7 + rand() * 0.08 : roll < 0.16 ? 0.85 + rand() * 0.1 : 1.01 + rand() * 0.08;
+    const r =
+      roll < 0.06 ? 0.7 + rand() * 0.08 : roll < 0.16 ? 0.85 + rand() * 0.1 : 1.01 + rand() * 0.08;
     const y: Year = { plan, actual: cumulate(plan, () => r) };
     if (p.role === 'behind') {
       // Catching up after the 2023 supervision: a lower, re-timed plan agreed in April.
       const lower = curvePlan(r2(annual[i].times(0.8)), CURVE_PREP);
-      y.revised = { plan: lower, date: '2024-04-15', reason: '督办后重新铺排年度任务，调减年度计划' };
+      y.revised = {
+        plan: lower,
+        date: '2024-04-15',
+        reason: '督办后重新铺排年度任务，调减年度计划',
+      };
       y.actual = cumulate(lower, () => 1.02);
     }
     out.set(p.code, y);
@@ -348,9 +422,11 @@ function plan2024(rand: () => number): Map<string, Year> {
 }
 
 const PROGRESS_TEXT: Record<string, string> = {
-  国家超级计算深圳中心二期: '土建工程正全速开展基坑工程施工，科研楼支护工程完成约80%，机房楼地下桩基工程已完工',
+  国家超级计算深圳中心二期:
+    '土建工程正全速开展基坑工程施工，科研楼支护工程完成约80%，机房楼地下桩基工程已完工',
   综合粒子设施研究院综合楼: '正按7月完成整体竣工验收全力推进',
-  鹏城云脑Ⅲ土建工程: '林木采伐、场平工程（一期）已完成，正在开展土方基坑施工许可证申报、临时用电施工等工作',
+  鹏城云脑Ⅲ土建工程:
+    '林木采伐、场平工程（一期）已完成，正在开展土方基坑施工许可证申报、临时用电施工等工作',
   材料科学园土建工程: '项目建议书已申报，同步加快选址等前期工作',
   材料基因组大科学装置平台过渡场地: '已具备设备进场安装调试条件',
   新永丰工业园过渡场地: '加快开展结构加固和新建结构工程施工',
@@ -370,7 +446,10 @@ function reportText(p: DemoProject, y: Year, year: number, month: number) {
   const progress =
     p.name === '科学城智慧公园' && year === 2023
       ? Math.min(100, 60 + Math.round((33 * month) / 6))
-      : Math.min(100, Math.round(((p.phase === 'preparation' ? 2 : 25) + elapsed * 3.1) * 100) / 100);
+      : Math.min(
+          100,
+          Math.round(((p.phase === 'preparation' ? 2 : 25) + elapsed * 3.1) * 100) / 100,
+        );
   const lagging = y.plan && y.actual[month - 1].lessThan(y.plan.timing[month - 1].times(0.95));
   return {
     investment,
@@ -411,11 +490,23 @@ async function workflowReports(
       // The owner unit's reporter files, within the same scope rules a real reporter has.
       const unitId = unitIds.get(p.unit)!;
       const reporter = (now: Date): Ctx => ({
-        actor: { id: `demo-${unitId}`, name: `${p.unit}填报员`, role: 'reporter', officeId, unitId },
+        actor: {
+          id: `demo-${unitId}`,
+          name: `${p.unit}填报员`,
+          role: 'reporter',
+          officeId,
+          unitId,
+        },
         now,
       });
       const coord = (now: Date): Ctx => ({
-        actor: { id: 'demo-coord', name: '统筹科 李明', role: 'coordinator', officeId, unitId: null },
+        actor: {
+          id: 'demo-coord',
+          name: '统筹科 李明',
+          role: 'coordinator',
+          officeId,
+          unitId: null,
+        },
         now,
       });
       const last = year === 2024 && month === 12;
@@ -424,7 +515,12 @@ async function workflowReports(
       const slot = last ? index++ % 12 : -1;
       if (slot === 5) continue;
       const text = reportText(p, y, year, month);
-      const saved = await saveReport(db, reporter(filed), { projectId: ids.get(p.code)!, year, month, ...text });
+      const saved = await saveReport(db, reporter(filed), {
+        projectId: ids.get(p.code)!,
+        year,
+        month,
+        ...text,
+      });
       n++;
       if (slot === 1) continue;
       await submitReport(db, reporter(filed), saved.id);
@@ -487,7 +583,10 @@ async function loadMilestones(
       in_use: addMonths(p.finish, 3),
     };
     const months = (Date.parse(p.finish) - Date.parse(p.start)) / (30 * 86_400_000);
-    if (months > 12 && !['市政道路', '市政管网', '电力设施', '公园绿地', '土地整备'].includes(p.category)) {
+    if (
+      months > 12 &&
+      !['市政道路', '市政管网', '电力设施', '公园绿地', '土地整备'].includes(p.category)
+    ) {
       planned.topping_out = addDays(p.start, Math.round(months * 0.6 * 30));
     }
     for (const { kind } of STANDARD_MILESTONES) {

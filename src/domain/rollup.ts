@@ -59,7 +59,9 @@ export function diffRollup(a: Rollup, b: Rollup): string | null {
     if (Array.isArray(x) && Array.isArray(y)) {
       for (let i = 0; i < 12; i++) {
         const same =
-          typeof x[i] === 'boolean' ? x[i] === y[i] : new Decimal(x[i] as string).equals(y[i] as string);
+          typeof x[i] === 'boolean'
+            ? x[i] === y[i]
+            : new Decimal(x[i] as string).equals(y[i] as string);
         if (!same) return `${key}[${i + 1}月]: ${x[i]} ≠ ${y[i]}`;
       }
     } else if (typeof x === 'boolean' ? x !== y : !new Decimal(x as string).equals(y as string)) {

@@ -4,13 +4,30 @@ import { daysBetween, monthEnd, type YearMonth } from './periods.ts';
 
 export const LEVELS = ['green', 'yellow', 'red'] as const;
 export type Level = (typeof LEVELS)[number];
-export const LEVEL_ZH: Record<Level, string> = { green: '按期推进', yellow: '提请关注', red: '督办' };
+export const LEVEL_ZH: Record<Level, string> = {
+  green: '按期推进',
+  yellow: '提请关注',
+  red: '督办',
+};
 export const LEVEL_EN: Record<Level, string> = {
   green: 'On schedule',
   yellow: 'Needs attention',
   red: 'Supervised',
 };
-const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTHS_EN = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];
 const RANK: Record<Level, number> = { green: 0, yellow: 1, red: 2 };
 
 /** The worst of several levels. */

@@ -1,7 +1,13 @@
-import { sql } from 'drizzle-orm';
+import { existsSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -11,8 +17,21 @@ import {
 } from 'fastify-type-provider-zod';
 import { type Actor, type Clock, type Ctx, systemClock } from './context.ts';
 import type { Db } from './db.ts';
+import { type Env, readEnv } from './env.ts';
 import { errorHandler } from './errors.ts';
+import {
+  adminRoutes,
+  authRoutes,
+  type LoginRateLimit,
+} from './modules/accounts/accounts.routes.ts';
+import { registerAuth } from './modules/accounts/auth.hooks.ts';
+import { configureSecretKey } from './modules/accounts/crypto.ts';
+import { registerAuditHooks } from './modules/audit/audit.hooks.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { scopedDb } from './modules/audit/audit.service.ts';
 import { dispatchRoutes } from './modules/dispatch/dispatch.routes.ts';
+import { exportRoutes } from './modules/exports/exports.routes.ts';
+import { importRoutes } from './modules/imports/imports.routes.ts';
 import { milestoneRoutes } from './modules/milestones/milestones.routes.ts';
 import { ensureOffice } from './modules/offices/offices.service.ts';
 import { planRoutes } from './modules/plans/plans.routes.ts';
@@ -26,25 +45,42 @@ export type AppOptions = {
   clock?: Clock;
   logger?: boolean | object;
   /**
-   * Who a request acts as. Accounts replace this with the session's user; until then every
-   * request acts as the office's coordinator, which is why `serve` binds to 127.0.0.1.
+   * Who a request acts as, bypassing sessions and CSRF (tests and tools). Without it, the
+   * session cookie decides and every /api route but log-in, demo and the docs needs one.
    */
   resolveActor?: (request: FastifyRequest) => Promise<Actor>;
+  /** TIAODU_SECRET_KEY, TIAODU_TRUST_PROXY and NODE_ENV are read from it; default readEnv() */
+  env?: Env;
+  /** the master key; default env.TIAODU_SECRET_KEY (required in production) */
+  secretKey?: string;
+  /** per client address, on POST /api/auth/login; default 20 a minute */
+  loginRateLimit?: LoginRateLimit;
 };
 
 declare module 'fastify' {
   interface FastifyRequest {
     ctx: Ctx;
   }
+  interface FastifyInstance {
+    /** every API route as registered, for the route × role tests */
+    apiRoutes: { method: string; url: string }[];
+  }
 }
 
 export type App = FastifyInstance;
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const env = opts.env ?? readEnv();
+  configureSecretKey(opts.secretKey ?? env.TIAODU_SECRET_KEY, {
+    production: env.NODE_ENV === 'production',
+    warn: env.NODE_ENV === 'test' ? undefined : (m) => process.stderr.write(`${m}\n`),
+  });
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 2 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
+    // a hop count is valid at run time (proxy-addr), though Fastify's type leaves it out
+    trustProxy: (env.TIAODU_TRUST_PROXY ?? false) as boolean | string[],
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -57,6 +93,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
+        // Offices often serve on a LAN over plain HTTP; upgrading would break every asset
+        // there. Behind TLS, HSTS does the upgrading.
+        upgradeInsecureRequests: null,
       },
     },
   });
@@ -71,22 +110,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
 
   const clock = opts.clock ?? systemClock;
   const office = await ensureOffice(opts.db);
-  const resolveActor =
-    opts.resolveActor ??
-    (async (): Promise<Actor> => ({
-      id: 'local-coordinator',
-      name: '统筹',
-      role: 'coordinator',
-      officeId: office.id,
-      unitId: null,
-    }));
   app.decorateRequest('ctx', null as unknown as Ctx);
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/docs')) return;
-    request.ctx = { actor: await resolveActor(request), now: clock() };
+  registerAuth(app, { db: opts.db, clock, officeId: office.id, resolveActor: opts.resolveActor });
+  registerAuditHooks(app, { db: opts.db });
+  const routes: { method: string; url: string }[] = [];
+  app.decorate('apiRoutes', routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) {
+      if (method !== 'HEAD' && r.url.startsWith('/api/') && !r.url.startsWith('/api/docs')) {
+        routes.push({ method, url: r.url });
+      }
+    }
   });
 
   app.get('/healthz', { schema: { hide: true } }, async () => {
@@ -94,9 +133,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return { ok: true };
   });
 
-  const deps = { db: opts.db };
+  // Inside a state-changing request this is the request's audited transaction.
+  const deps = { db: scopedDb(opts.db) };
   await app.register(
     async (api) => {
+      await authRoutes(api, {
+        ...deps,
+        loginRateLimit: opts.loginRateLimit ?? { max: 20, timeWindowMs: 60_000 },
+      });
+      await adminRoutes(api, deps);
+      await auditRoutes(api, deps);
       await unitRoutes(api, deps);
       await projectRoutes(api, deps);
       await planRoutes(api, deps);
@@ -104,9 +150,48 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await milestoneRoutes(api, deps);
       await warningRoutes(api, deps);
       await dispatchRoutes(api, deps);
+      await importRoutes(api, deps);
+      await exportRoutes(api, deps);
     },
     { prefix: '/api' },
   );
+
+  // The built web app (npm run build:web) at /; any other non-API GET gets its index.html.
+  const webRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
+  const hasWeb = existsSync(join(webRoot, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      cacheControl: false,
+      setHeaders: (reply, path) =>
+        reply.header(
+          'cache-control',
+          path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        ),
+    });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      !request.url.startsWith('/api') &&
+      hasWeb
+    ) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.status(404).send({
+      error: {
+        code: 'route.not_found',
+        message:
+          hasWeb || request.url.startsWith('/api')
+            ? `${request.method} ${request.url} 不存在`
+            : '网页尚未构建，请先运行 npm run build:web',
+        messageEn:
+          hasWeb || request.url.startsWith('/api')
+            ? 'no such route'
+            : 'the web app is not built: run npm run build:web',
+      },
+    });
+  });
   return app;
 }
 

@@ -43,7 +43,10 @@ export async function createDb(opts: { url?: string; dataDir?: string }): Promis
       kind: 'postgres',
       location: redactUrl(opts.url),
       migrate: () =>
-        migrateNodePg(db as never, { migrationsFolder: MIGRATIONS_DIR, migrationsSchema: 'public' }),
+        migrateNodePg(db as never, {
+          migrationsFolder: MIGRATIONS_DIR,
+          migrationsSchema: 'public',
+        }),
       close: () => pool.end(),
     };
   }

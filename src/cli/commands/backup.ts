@@ -13,7 +13,9 @@ export function registerBackup(program: Command) {
       const { database, close } = await openDatabase(opts);
       try {
         const r = await backupDatabase(database.db, opts.output);
-        process.stdout.write(`已备份 / backed up: ${r.tables} 张表, ${r.rows} 行 → ${opts.output}\n`);
+        process.stdout.write(
+          `已备份 / backed up: ${r.tables} 张表, ${r.rows} 行 → ${opts.output}\n`,
+        );
       } finally {
         await close();
       }
@@ -22,13 +24,17 @@ export function registerBackup(program: Command) {
   withDb(
     program
       .command('restore <file>')
-      .description('把备份载入空数据库（如从嵌入式库迁到 PostgreSQL）/ restore a backup into an empty database'),
+      .description(
+        '把备份载入空数据库（如从嵌入式库迁到 PostgreSQL）/ restore a backup into an empty database',
+      ),
   ).action((file, opts) =>
     run(async () => {
       const { database, close } = await openDatabase(opts);
       try {
         const r = await restoreDatabase(database.db, file);
-        process.stdout.write(`已恢复 / restored: ${r.tables} 张表, ${r.rows} 行 (${database.kind} ${database.location})\n`);
+        process.stdout.write(
+          `已恢复 / restored: ${r.tables} 张表, ${r.rows} 行 (${database.kind} ${database.location})\n`,
+        );
       } finally {
         await close();
       }

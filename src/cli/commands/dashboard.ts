@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { formatWan, wanToYi } from '../../domain/money.ts';
 import { parseYearMonth } from '../../domain/periods.ts';
 import { LEVEL_ZH } from '../../domain/warning-rules.ts';
-import { type DispatchResult, dispatchFigures } from '../../server/modules/dispatch/dispatch.service.ts';
+import {
+  type DispatchResult,
+  dispatchFigures,
+} from '../../server/modules/dispatch/dispatch.service.ts';
 import type { ProjectFilter } from '../../server/modules/projects/projects.service.ts';
 import { openDatabase, run, withDb } from '../open.ts';
 import { renderTable } from '../table.ts';
@@ -47,7 +50,10 @@ export function renderDashboard(d: DispatchResult): string {
     `完成率：时序 ${pct(d.rateVsTiming)} · 年度 ${pct(d.rateVsAnnual)} · 较年初计划 ${d.aboveInitialPlan === null ? '—' : `${d.aboveInitialPlan}%`}`,
     `预警：${LEVEL_ZH.green} ${d.warnings.green} · ${LEVEL_ZH.yellow} ${d.warnings.yellow} · ${LEVEL_ZH.red} ${d.warnings.red}`,
   ];
-  const groupRows = (rows: (DispatchResult['byArea'][number] | DispatchResult['byTag'][number])[], key: 'area' | 'tag') =>
+  const groupRows = (
+    rows: (DispatchResult['byArea'][number] | DispatchResult['byTag'][number])[],
+    key: 'area' | 'tag',
+  ) =>
     rows.map((r) => [
       (r as Record<string, unknown>)[key] as string,
       String(r.projects),
@@ -57,7 +63,15 @@ export function renderDashboard(d: DispatchResult): string {
       pct(r.rateVsTiming),
       `${r.warnings.green}/${r.warnings.yellow}/${r.warnings.red}`,
     ]);
-  const header = (first: string) => [first, '项目', '年度计划(万元)', '时序目标(万元)', '累计完成(万元)', '完成率', '按期/关注/督办'];
+  const header = (first: string) => [
+    first,
+    '项目',
+    '年度计划(万元)',
+    '时序目标(万元)',
+    '累计完成(万元)',
+    '完成率',
+    '按期/关注/督办',
+  ];
   const out = [
     kpi.join('\n'),
     '',
@@ -70,7 +84,12 @@ export function renderDashboard(d: DispatchResult): string {
       '',
       renderTable(
         ['等级', '项目编号', '项目名称', '原因'],
-        d.flagged.map((f) => [LEVEL_ZH[f.level], f.code, f.name, f.reasons.map((r) => r.zh).join('；') || (f.overrideReason ?? '')]),
+        d.flagged.map((f) => [
+          LEVEL_ZH[f.level],
+          f.code,
+          f.name,
+          f.reasons.map((r) => r.zh).join('；') || (f.overrideReason ?? ''),
+        ]),
       ),
     );
   }

@@ -26,6 +26,16 @@ export function registerServe(program: Command) {
           `数据库 / database: ${server.database.kind} ${server.database.location}`,
           `API 文档 / API docs: ${url}/api/docs`,
           server.demoLoaded ? '已载入演示办公室 / demo office loaded' : '',
+          ...(server.demo.demo
+            ? [
+                '',
+                `演示账号 / demo log-ins (密码 / password: ${server.demo.password}):`,
+                ...server.demo.accounts.map((a) => `  ${a.username.padEnd(14)} ${a.role}`),
+              ]
+            : [
+                '',
+                '没有演示账号；用 `npx tiaodu users create-admin` 创建第一个管理员 / no demo log-ins',
+              ]),
           '',
         ]
           .filter((l, i, a) => l !== '' || a[i - 1] !== '')

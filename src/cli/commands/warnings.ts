@@ -31,7 +31,9 @@ export function registerWarnings(program: Command) {
           .filter((s) => !opts.level || s.level === (opts.level as Level))
           .map(({ rollup: _r, ...s }) => s);
         if (opts.json) {
-          process.stdout.write(`${JSON.stringify({ month: opts.month, projects: rows }, null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ month: opts.month, projects: rows }, null, 2)}\n`,
+          );
           return;
         }
         process.stdout.write(

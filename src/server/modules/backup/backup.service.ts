@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db.ts';
@@ -72,15 +72,22 @@ export async function backupDatabase(
  * Loads a backup into a freshly migrated, empty database, in one transaction: all or nothing.
  * Identity columns keep their values and their sequences continue after the highest one.
  */
-export async function restoreDatabase(db: Db, file: string): Promise<{ tables: number; rows: number }> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+export async function restoreDatabase(
+  db: Db,
+  file: string,
+): Promise<{ tables: number; rows: number }> {
+  const lines = createInterface({
+    input: createReadStream(file, { encoding: 'utf8' }),
+    crlfDelay: Infinity,
+  });
   const byTable = new Map<string, string[]>();
   let header: { format?: string } | null = null;
   for await (const line of lines) {
     if (!line.trim()) continue;
     if (!header) {
       header = JSON.parse(line);
-      if (header?.format !== FORMAT) throw new Error(`不是 Tiaodu 备份文件 / not a Tiaodu backup: ${file}`);
+      if (header?.format !== FORMAT)
+        throw new Error(`不是 Tiaodu 备份文件 / not a Tiaodu backup: ${file}`);
       continue;
     }
     // Only the table name is parsed here; the row stays JSON text for PostgreSQL to read.
@@ -94,12 +101,16 @@ export async function restoreDatabase(db: Db, file: string): Promise<{ tables: n
   if (!header) throw new Error(`备份文件为空 / empty backup: ${file}`);
   const tables = await tablesInOrder(db);
   for (const t of byTable.keys()) {
-    if (!tables.includes(t)) throw new Error(`备份中的表“${t}”在当前数据库中不存在 / unknown table ${t}; migrate first`);
+    if (!tables.includes(t))
+      throw new Error(`备份中的表“${t}”在当前数据库中不存在 / unknown table ${t}; migrate first`);
   }
   let rows = 0;
   await db.transaction(async (tx) => {
     for (const table of tables) {
-      const [{ n }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${ident(table)}`);
+      const [{ n }] = await queryRows<{ n: number }>(
+        tx,
+        sql`select count(*)::int as n from ${ident(table)}`,
+      );
       // The only rows a fresh installation has are its default office, which the backup replaces.
       if (n > 0 && table !== 'offices') {
         throw new Error(`目标数据库不是空的（${table} 有 ${n} 行）/ target database is not empty`);

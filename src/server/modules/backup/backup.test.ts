@@ -26,14 +26,24 @@ beforeAll(async () => {
     ['P1', '1234.56'],
     ['P2', '99999999999.99'],
   ] as const) {
-    const p = await createProject(source.db, ctx, { code, name: `项目${code}`, areaId: area.id, tags: ['六重'] });
+    const p = await createProject(source.db, ctx, {
+      code,
+      name: `项目${code}`,
+      areaId: area.id,
+      tags: ['六重'],
+    });
     await setPlan(source.db, ctx, {
       projectId: p.id,
       year: 2024,
       annualTarget: '120000000000.00',
       timingTargets: Array.from({ length: 12 }, (_, i) => `${(i + 1) * 10000000000}.00`),
     });
-    const r = await saveReport(source.db, ctx, { projectId: p.id, year: 2024, month: 1, investment: amount });
+    const r = await saveReport(source.db, ctx, {
+      projectId: p.id,
+      year: 2024,
+      month: 1,
+      investment: amount,
+    });
     await submitReport(source.db, ctx, r.id);
     await approveReport(source.db, ctx, r.id);
   }

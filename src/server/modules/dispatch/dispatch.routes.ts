@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { dispatchQuery } from '../../../contracts/dispatch.ts';
 import type { RouteDeps } from '../../app.ts';
-import { verifyRollups } from './rollups.service.ts';
 import { dispatchFigures } from './dispatch.service.ts';
+import { verifyRollups } from './rollups.service.ts';
 
 export async function dispatchRoutes(app: FastifyInstance, { db }: RouteDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -21,7 +21,9 @@ export async function dispatchRoutes(app: FastifyInstance, { db }: RouteDeps) {
       return dispatchFigures(db, req.ctx, { period: through, filter });
     },
   );
-  r.get('/dispatch/rollups/verify', { schema: { tags: ['dispatch'], summary: '核对汇总表' } }, (req) =>
-    verifyRollups(db, req.ctx.actor.officeId),
+  r.get(
+    '/dispatch/rollups/verify',
+    { schema: { tags: ['dispatch'], summary: '核对汇总表' } },
+    (req) => verifyRollups(db, req.ctx.actor.officeId),
   );
 }

@@ -117,7 +117,10 @@ export async function dispatchFigures(
   const total = new Acc();
   const byArea = new Map<string, Acc>();
   const byTag = new Map<string, Acc>();
-  const series = Array.from({ length: 12 }, () => ({ timing: new Decimal(0), actual: new Decimal(0) }));
+  const series = Array.from({ length: 12 }, () => ({
+    timing: new Decimal(0),
+    actual: new Decimal(0),
+  }));
   for (const s of standings) {
     total.add(s, i);
     const area = s.area ?? NO_AREA;
@@ -176,14 +179,18 @@ export async function dispatchFigures(
     .orderBy(asc(milestones.plannedDate), asc(projects.code));
 
   const groups = <K extends string>(map: Map<string, Acc>, key: K) =>
-    [...map.entries()].map(([name, acc]) => ({ [key]: name, ...acc.figures() }) as Figures & Record<K, string>);
+    [...map.entries()].map(
+      ([name, acc]) => ({ [key]: name, ...acc.figures() }) as Figures & Record<K, string>,
+    );
 
   return {
     year: period.year,
     through: formatYearMonth(period),
     ...total.figures(),
     byArea: groups(byArea, 'area'),
-    byTag: groups(byTag, 'tag').sort((a, b) => b.projects - a.projects || a.tag.localeCompare(b.tag)),
+    byTag: groups(byTag, 'tag').sort(
+      (a, b) => b.projects - a.projects || a.tag.localeCompare(b.tag),
+    ),
     series: series.map((s, m) => ({
       month: m + 1,
       timingTarget: s.timing.toFixed(2),

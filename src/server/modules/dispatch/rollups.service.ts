@@ -2,8 +2,8 @@ import { and, eq, inArray, ne } from 'drizzle-orm';
 import { buildRollup, diffRollup, type Rollup, type RollupPlan } from '../../../domain/rollup.ts';
 import type { Db } from '../../db.ts';
 import { investmentPlans } from '../plans/plans.table.ts';
-import { monthlyReports } from '../reports/reports.table.ts';
 import { projects } from '../projects/projects.table.ts';
+import { monthlyReports } from '../reports/reports.table.ts';
 import { projectYearRollups } from './rollups.table.ts';
 
 type Key = string; // `${projectId}:${year}`
@@ -47,7 +47,13 @@ async function computeRollups(
   ]);
   const groups = new Map<
     Key,
-    { officeId: number; projectId: number; year: number; plan: RollupPlan | null; reports: typeof reports }
+    {
+      officeId: number;
+      projectId: number;
+      year: number;
+      plan: RollupPlan | null;
+      reports: typeof reports;
+    }
   >();
   const group = (officeId: number, projectId: number, year: number) => {
     const key = `${projectId}:${year}`;
@@ -110,14 +116,17 @@ export async function verifyRollups(
     seen.add(key);
     const f = fresh.get(key);
     if (!f) {
-      differences.push(`${code} ${s.year}: 汇总表有记录但原始数据没有 / stored roll-up without source rows`);
+      differences.push(
+        `${code} ${s.year}: 汇总表有记录但原始数据没有 / stored roll-up without source rows`,
+      );
       continue;
     }
     const diff = diffRollup(f.rollup, s);
     if (diff) differences.push(`${code} ${s.year}: ${diff}`);
   }
   for (const [key, f] of fresh) {
-    if (!seen.has(key)) differences.push(`project ${f.projectId} ${f.year}: 缺少汇总 / roll-up missing`);
+    if (!seen.has(key))
+      differences.push(`project ${f.projectId} ${f.year}: 缺少汇总 / roll-up missing`);
   }
   return { checked: fresh.size, differences };
 }

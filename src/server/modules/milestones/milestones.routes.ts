@@ -31,7 +31,9 @@ export async function milestoneRoutes(app: FastifyInstance, { db }: RouteDeps) {
     },
     async (req, reply) => {
       const project = await getProjectByCode(db, req.ctx, req.params.code);
-      return reply.status(201).send(await addMilestone(db, req.ctx, { ...req.body, projectId: project.id }));
+      return reply
+        .status(201)
+        .send(await addMilestone(db, req.ctx, { ...req.body, projectId: project.id }));
     },
   );
   r.patch(

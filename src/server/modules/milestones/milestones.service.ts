@@ -60,7 +60,8 @@ export async function updateMilestone(
       .for('update');
     if (!current) throw notFound('milestone', '节点', milestoneId);
     await loadProjectFor(tx, ctx, 'milestone.write', current.projectId).catch((e) => {
-      if (e instanceof AppError && e.status === 404) throw notFound('milestone', '节点', milestoneId);
+      if (e instanceof AppError && e.status === 404)
+        throw notFound('milestone', '节点', milestoneId);
       throw e;
     });
     if (input.version !== current.version) throw staleVersion('milestone', current);

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { planInput } from '../../../contracts/plans.ts';
 import { year } from '../../../contracts/common.ts';
+import { planInput } from '../../../contracts/plans.ts';
 import type { RouteDeps } from '../../app.ts';
 import { getProjectByCode } from '../projects/projects.service.ts';
 import { getPlan, listPlanYears, setPlan } from './plans.service.ts';
@@ -13,7 +13,13 @@ export async function planRoutes(app: FastifyInstance, { db }: RouteDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/projects/:code/plans',
-    { schema: { tags: ['plans'], summary: '有固投计划的年份', params: z.object({ code: z.string() }) } },
+    {
+      schema: {
+        tags: ['plans'],
+        summary: '有固投计划的年份',
+        params: z.object({ code: z.string() }),
+      },
+    },
     async (req) => {
       const project = await getProjectByCode(db, req.ctx, req.params.code);
       return listPlanYears(db, req.ctx, project.id);

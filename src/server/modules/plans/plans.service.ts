@@ -52,7 +52,9 @@ export async function setPlan(db: Db, ctx: Ctx, raw: PlanInput): Promise<PlanVie
     const [current] = await tx
       .select()
       .from(investmentPlans)
-      .where(and(eq(investmentPlans.projectId, input.projectId), eq(investmentPlans.year, input.year)))
+      .where(
+        and(eq(investmentPlans.projectId, input.projectId), eq(investmentPlans.year, input.year)),
+      )
       .for('update');
     let planId: number;
     let revision: number;
@@ -112,7 +114,12 @@ export async function setPlan(db: Db, ctx: Ctx, raw: PlanInput): Promise<PlanVie
   });
 }
 
-export async function getPlan(db: Db, ctx: Ctx, projectId: number, year: number): Promise<PlanView> {
+export async function getPlan(
+  db: Db,
+  ctx: Ctx,
+  projectId: number,
+  year: number,
+): Promise<PlanView> {
   await loadProjectFor(db, ctx, 'read', projectId);
   const [plan] = await db
     .select()

@@ -18,7 +18,13 @@ export async function projectRoutes(app: FastifyInstance, { db }: RouteDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/projects',
-    { schema: { tags: ['ledger'], summary: '项目台账（筛选、排序、分页）', querystring: projectListQuery } },
+    {
+      schema: {
+        tags: ['ledger'],
+        summary: '项目台账（筛选、排序、分页）',
+        querystring: projectListQuery,
+      },
+    },
     (req) => listProjects(db, req.ctx, req.query),
   );
   r.post(
@@ -33,7 +39,14 @@ export async function projectRoutes(app: FastifyInstance, { db }: RouteDeps) {
   );
   r.patch(
     '/projects/:code',
-    { schema: { tags: ['ledger'], summary: '修改项目（需带 version）', params: codeParams, body: projectPatch } },
+    {
+      schema: {
+        tags: ['ledger'],
+        summary: '修改项目（需带 version）',
+        params: codeParams,
+        body: projectPatch,
+      },
+    },
     async (req) => {
       const project = await getProjectByCode(db, req.ctx, req.params.code);
       return updateProject(db, req.ctx, project.id, req.body);

@@ -1,14 +1,4 @@
-import {
-  and,
-  asc,
-  eq,
-  ilike,
-  isNotNull,
-  isNull,
-  or,
-  type SQL,
-  sql,
-} from 'drizzle-orm';
+import { and, asc, eq, ilike, isNotNull, isNull, or, type SQL, sql } from 'drizzle-orm';
 import {
   type ProjectListQuery,
   type ProjectPatch,
@@ -72,7 +62,12 @@ async function assertReferences(
   input: { areaId?: number | null; categoryId?: number | null; ownerUnitId?: number | null },
 ) {
   const office = ctx.actor.officeId;
-  const checks: [number | null | undefined, typeof areas | typeof categories | typeof units, string, string][] = [
+  const checks: [
+    number | null | undefined,
+    typeof areas | typeof categories | typeof units,
+    string,
+    string,
+  ][] = [
     [input.areaId, areas, 'areaId', '片区'],
     [input.categoryId, categories, 'categoryId', '项目类别'],
     [input.ownerUnitId, units, 'ownerUnitId', '建设单位'],
@@ -174,7 +169,11 @@ export async function updateProject(
     .where(and(eq(projects.id, projectId), eq(projects.version, version)))
     .returning({ id: projects.id })
     .catch((e: unknown) => {
-      if (String((e as { cause?: { code?: string } })?.cause?.code ?? (e as { code?: string }).code) === '23505') {
+      if (
+        String(
+          (e as { cause?: { code?: string } })?.cause?.code ?? (e as { code?: string }).code,
+        ) === '23505'
+      ) {
         throw new AppError('project.duplicate', `项目编号“${patch.code}”已存在`, {
           field: 'code',
           messageEn: `project code "${patch.code}" already exists`,

@@ -18,16 +18,26 @@ const versionBody = z.object({ version: version.optional() }).default({});
 
 export async function reportRoutes(app: FastifyInstance, { db }: RouteDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get('/reports', { schema: { tags: ['reports'], summary: '月报列表', querystring: reportListQuery } }, (req) =>
-    listReports(db, req.ctx, req.query),
+  r.get(
+    '/reports',
+    { schema: { tags: ['reports'], summary: '月报列表', querystring: reportListQuery } },
+    (req) => listReports(db, req.ctx, req.query),
   );
   r.post(
     '/reports',
-    { schema: { tags: ['reports'], summary: '保存月报草稿（同一项目同月再次保存即修改）', body: reportDraftInput } },
+    {
+      schema: {
+        tags: ['reports'],
+        summary: '保存月报草稿（同一项目同月再次保存即修改）',
+        body: reportDraftInput,
+      },
+    },
     (req) => saveReport(db, req.ctx, req.body),
   );
-  r.get('/reports/:id', { schema: { tags: ['reports'], summary: '月报及流转记录', params } }, (req) =>
-    getReport(db, req.ctx, req.params.id),
+  r.get(
+    '/reports/:id',
+    { schema: { tags: ['reports'], summary: '月报及流转记录', params } },
+    (req) => getReport(db, req.ctx, req.params.id),
   );
   r.post(
     '/reports/:id/submit',

@@ -72,7 +72,11 @@ export async function saveReport(db: Db, ctx: Ctx, raw: ReportDraftInput): Promi
   return db.transaction(async (tx) => {
     const project = await loadProjectFor(tx, ctx, 'report.write', input.projectId);
     // Lock the project so two first saves of the same month cannot both insert.
-    await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, input.projectId)).for('update');
+    await tx
+      .select({ id: projects.id })
+      .from(projects)
+      .where(eq(projects.id, input.projectId))
+      .for('update');
     const [existing] = await tx
       .select()
       .from(monthlyReports)
@@ -153,7 +157,8 @@ async function transition(
       if (e instanceof AppError && e.status === 404) throw reportNotFound(reportId);
       throw e;
     });
-    if (opts.version !== undefined && opts.version !== row.version) throw staleVersion('report', row);
+    if (opts.version !== undefined && opts.version !== row.version)
+      throw staleVersion('report', row);
     const to = applyTransition(row, action);
     const [updated] = await tx
       .update(monthlyReports)
@@ -306,7 +311,7 @@ export async function recordApprovedReports(
         },
       })
       .returning({ id: monthlyReports.id, version: monthlyReports.version });
-    for (const s of saved) (s.version === 1 ? created++ : updated++);
+    for (const s of saved) s.version === 1 ? created++ : updated++;
     await db.insert(reportTransitions).values(
       saved.map((s) => ({
         officeId: ctx.actor.officeId,

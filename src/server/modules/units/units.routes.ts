@@ -15,14 +15,19 @@ export async function unitRoutes(app: FastifyInstance, { db }: RouteDeps) {
   r.get('/units', { schema: { tags: ['ledger'], summary: '单位列表' } }, (req) =>
     listUnits(db, req.ctx),
   );
-  r.post('/units', { schema: { tags: ['ledger'], summary: '新建单位', body: unitInput } }, async (req, reply) =>
-    reply.status(201).send(await createUnit(db, req.ctx, req.body)),
+  r.post(
+    '/units',
+    { schema: { tags: ['ledger'], summary: '新建单位', body: unitInput } },
+    async (req, reply) => reply.status(201).send(await createUnit(db, req.ctx, req.body)),
   );
   r.get('/areas', { schema: { tags: ['ledger'], summary: '片区列表' } }, (req) =>
     listAreas(db, req.ctx),
   );
-  r.post('/areas', { schema: { tags: ['ledger'], summary: '新建片区', body: namedInput } }, async (req, reply) =>
-    reply.status(201).send((await ensureArea(db, req.ctx, req.body.name)).row),
+  r.post(
+    '/areas',
+    { schema: { tags: ['ledger'], summary: '新建片区', body: namedInput } },
+    async (req, reply) =>
+      reply.status(201).send((await ensureArea(db, req.ctx, req.body.name)).row),
   );
   r.get('/categories', { schema: { tags: ['ledger'], summary: '项目类别列表' } }, (req) =>
     listCategories(db, req.ctx),
@@ -30,6 +35,7 @@ export async function unitRoutes(app: FastifyInstance, { db }: RouteDeps) {
   r.post(
     '/categories',
     { schema: { tags: ['ledger'], summary: '新建项目类别', body: namedInput } },
-    async (req, reply) => reply.status(201).send((await ensureCategory(db, req.ctx, req.body.name)).row),
+    async (req, reply) =>
+      reply.status(201).send((await ensureCategory(db, req.ctx, req.body.name)).row),
   );
 }

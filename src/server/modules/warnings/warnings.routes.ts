@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { warningsQuery } from '../../../contracts/dispatch.ts';
 import { yearMonth } from '../../../contracts/common.ts';
+import { warningsQuery } from '../../../contracts/dispatch.ts';
 import { parseYearMonth } from '../../../domain/periods.ts';
 import type { RouteDeps } from '../../app.ts';
 import { getProjectByCode } from '../projects/projects.service.ts';
@@ -21,7 +21,13 @@ export async function warningRoutes(app: FastifyInstance, { db }: RouteDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/warnings',
-    { schema: { tags: ['warnings'], summary: '某月各项目预警等级及原因', querystring: warningsQuery } },
+    {
+      schema: {
+        tags: ['warnings'],
+        summary: '某月各项目预警等级及原因',
+        querystring: warningsQuery,
+      },
+    },
     async (req) => {
       const { month, level, ...filter } = req.query;
       const all = await evaluateMonth(db, req.ctx, { period: month, filter });
@@ -49,7 +55,13 @@ export async function warningRoutes(app: FastifyInstance, { db }: RouteDeps) {
   );
   r.get(
     '/projects/:code/warnings',
-    { schema: { tags: ['warnings'], summary: '项目预警历史', params: z.object({ code: z.string() }) } },
+    {
+      schema: {
+        tags: ['warnings'],
+        summary: '项目预警历史',
+        params: z.object({ code: z.string() }),
+      },
+    },
     async (req) => {
       const project = await getProjectByCode(db, req.ctx, req.params.code);
       return warningHistory(db, req.ctx, project.id);

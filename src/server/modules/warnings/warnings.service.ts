@@ -17,7 +17,11 @@ import { AppError } from '../../errors.ts';
 import { assertCan, projectScope } from '../../policy.ts';
 import { projectYearRollups } from '../dispatch/rollups.table.ts';
 import { milestones } from '../milestones/milestones.table.ts';
-import { loadProjectFor, type ProjectFilter, projectFilterSql } from '../projects/projects.service.ts';
+import {
+  loadProjectFor,
+  type ProjectFilter,
+  projectFilterSql,
+} from '../projects/projects.service.ts';
 import { areas, categories, projects } from '../projects/projects.table.ts';
 import { units } from '../units/units.table.ts';
 import { warningEvents, warningSettings, warningSnapshots } from './warnings.table.ts';
@@ -34,12 +38,17 @@ export const thresholdsInput = z
     path: ['investmentRedBelowPercent'],
   });
 
-export async function getThresholds(db: Db, ctx: Ctx): Promise<WarningThresholds & { version: number }> {
+export async function getThresholds(
+  db: Db,
+  ctx: Ctx,
+): Promise<WarningThresholds & { version: number }> {
   const [row] = await db
     .select()
     .from(warningSettings)
     .where(eq(warningSettings.officeId, ctx.actor.officeId));
-  return row ? { ...DEFAULT_THRESHOLDS, ...row.thresholds, version: row.version } : { ...DEFAULT_THRESHOLDS, version: 0 };
+  return row
+    ? { ...DEFAULT_THRESHOLDS, ...row.thresholds, version: row.version }
+    : { ...DEFAULT_THRESHOLDS, version: 0 };
 }
 
 export async function setThresholds(
@@ -51,7 +60,12 @@ export async function setThresholds(
   const thresholds = thresholdsInput.parse(raw);
   await db
     .insert(warningSettings)
-    .values({ officeId: ctx.actor.officeId, thresholds, updatedBy: ctx.actor.name, updatedAt: ctx.now })
+    .values({
+      officeId: ctx.actor.officeId,
+      thresholds,
+      updatedBy: ctx.actor.name,
+      updatedAt: ctx.now,
+    })
     .onConflictDoUpdate({
       target: warningSettings.officeId,
       set: {
@@ -92,7 +106,11 @@ export async function evaluateMonth(
   opts: { period: YearMonth; filter?: ProjectFilter; projectIds?: number[] },
 ): Promise<ProjectStanding[]> {
   const { period } = opts;
-  const where = [projectScope(ctx.actor), isNull(projects.archivedAt), ...projectFilterSql(opts.filter ?? {})];
+  const where = [
+    projectScope(ctx.actor),
+    isNull(projects.archivedAt),
+    ...projectFilterSql(opts.filter ?? {}),
+  ];
   if (opts.projectIds) where.push(inArray(projects.id, opts.projectIds));
   const cond = and(...where);
   const [rows, ms, overrides, thresholds] = await Promise.all([
@@ -114,7 +132,10 @@ export async function evaluateMonth(
       .leftJoin(units, eq(units.id, projects.ownerUnitId))
       .leftJoin(
         projectYearRollups,
-        and(eq(projectYearRollups.projectId, projects.id), eq(projectYearRollups.year, period.year)),
+        and(
+          eq(projectYearRollups.projectId, projects.id),
+          eq(projectYearRollups.year, period.year),
+        ),
       )
       .where(cond)
       .orderBy(asc(areas.sortOrder), asc(areas.id), asc(projects.code)),
@@ -213,7 +234,10 @@ export async function snapshotWarnings(
   return db.transaction(async (tx) => {
     const standings = await evaluateMonth(tx, ctx, opts);
     const existing = await tx
-      .select({ projectId: warningSnapshots.projectId, computedLevel: warningSnapshots.computedLevel })
+      .select({
+        projectId: warningSnapshots.projectId,
+        computedLevel: warningSnapshots.computedLevel,
+      })
       .from(warningSnapshots)
       .where(
         and(
@@ -295,7 +319,8 @@ export async function overrideWarning(
     await loadProjectFor(tx, ctx, 'warning.override', input.projectId);
     const period = { year: input.year, month: input.month };
     const [standing] = await evaluateMonth(tx, ctx, { period, projectIds: [input.projectId] });
-    if (!standing) throw new AppError('project.archived', '已归档项目不能调整预警等级', { field: 'projectId' });
+    if (!standing)
+      throw new AppError('project.archived', '已归档项目不能调整预警等级', { field: 'projectId' });
     const level = input.level ?? standing.computedLevel;
     const row = {
       officeId: ctx.actor.officeId,

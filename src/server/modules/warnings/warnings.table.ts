@@ -1,12 +1,4 @@
-import {
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-} from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import type { WarningReason, WarningThresholds } from '../../../domain/warning-rules.ts';
 import { LEVELS } from '../../../domain/warning-rules.ts';
 import { offices } from '../offices/offices.table.ts';
