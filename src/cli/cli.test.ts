@@ -1,60 +1,13 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDbKind } from '../../test/test-db.ts';
+import { type CliTarget, createCliTarget } from '../../test/cli-harness.ts';
 
-const exec = promisify(execFile);
-const BIN = resolve(import.meta.dirname, '../../bin/tiaodu.js');
-
-/** Where the CLI keeps its data in this run: a PGlite directory or a fresh PostgreSQL database. */
-let env: NodeJS.ProcessEnv;
-let args: string[];
-let cleanup: () => Promise<void>;
-
+let target: CliTarget;
 beforeAll(async () => {
-  if (testDbKind === 'postgres') {
-    const admin = process.env.TEST_DATABASE_URL!;
-    const name = `tiaodu_cli_${Date.now().toString(36)}`;
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`create database ${name}`);
-    await c.end();
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    env = { ...process.env, DATABASE_URL: url.toString() };
-    args = [];
-    cleanup = async () => {
-      const d = new pg.Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`drop database if exists ${name} with (force)`);
-      await d.end();
-    };
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'tiaodu-cli-'));
-    env = { ...process.env, DATABASE_URL: '' };
-    delete env.DATABASE_URL;
-    args = ['--data-dir', dir];
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
-  }
+  target = await createCliTarget('tiaodu-cli');
 });
-afterAll(() => cleanup?.());
+afterAll(() => target?.cleanup());
 
-async function tiaodu(...argv: string[]) {
-  try {
-    const { stdout, stderr } = await exec('node', [BIN, ...argv, ...args], {
-      env,
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const tiaodu = (...argv: string[]) => target.tiaodu(...argv);
 
 describe('tiaodu CLI', () => {
   it('works on an empty database without loading the demo', async () => {

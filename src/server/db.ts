@@ -34,6 +34,13 @@ export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '
 export async function createDb(opts: { url?: string; dataDir?: string }): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    // An idle connection the server drops (a restart, an administrator) must not crash the
+    // process; the pool replaces it on the next query.
+    const lost = (err: Error) => {
+      process.stderr.write(`数据库连接中断 / database connection lost: ${err.message}\n`);
+    };
+    pool.on('error', lost);
+    pool.on('connect', (client) => client.on('error', lost));
     // Fail fast with the server's own message instead of on the first query.
     const client = await pool.connect();
     client.release();

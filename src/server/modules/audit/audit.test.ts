@@ -1,14 +1,8 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { asc, eq, sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliTarget, createCliTarget } from '../../../../test/cli-harness.ts';
 import { createTestApp, type TestLogin } from '../../../../test/test-app.ts';
-import { testDbKind } from '../../../../test/test-db.ts';
-import { createDb, type Db, queryRows } from '../../db.ts';
+import { type Db, queryRows } from '../../db.ts';
 import { systemActor } from '../offices/offices.service.ts';
 import { createProject } from '../projects/projects.service.ts';
 import { verifyAuditChain } from './audit.service.ts';
@@ -392,63 +386,13 @@ describe('integrity', () => {
 });
 
 describe('tiaodu audit verify', () => {
-  const exec = promisify(execFile);
-  const BIN = resolve(import.meta.dirname, '../../../../bin/tiaodu.js');
-  let env: NodeJS.ProcessEnv;
-  let args: string[];
-  let open: () => Promise<{ db: Db; close: () => Promise<void> }>;
-  let cleanup: () => Promise<void>;
-
+  let target: CliTarget;
   beforeAll(async () => {
-    if (testDbKind === 'postgres') {
-      const admin = process.env.TEST_DATABASE_URL!;
-      const name = `tiaodu_audit_${Date.now().toString(36)}`;
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`create database ${name}`);
-      await c.end();
-      const url = new URL(admin);
-      url.pathname = `/${name}`;
-      env = { ...process.env, DATABASE_URL: url.toString() };
-      args = [];
-      open = async () => {
-        const d = await createDb({ url: url.toString() });
-        return { db: d.db, close: d.close };
-      };
-      cleanup = async () => {
-        const d = new pg.Client({ connectionString: admin });
-        await d.connect();
-        await d.query(`drop database if exists ${name} with (force)`);
-        await d.end();
-      };
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), 'tiaodu-audit-'));
-      env = { ...process.env };
-      delete env.DATABASE_URL;
-      args = ['--data-dir', dir];
-      open = async () => {
-        const d = await createDb({ dataDir: dir });
-        return { db: d.db, close: d.close };
-      };
-      cleanup = async () => rmSync(dir, { recursive: true, force: true });
-    }
-    delete env.TIAODU_SECRET_KEY;
-    delete env.NODE_ENV;
+    target = await createCliTarget('tiaodu-audit');
   });
-  afterAll(() => cleanup?.());
-
-  async function tiaodu(...argv: string[]) {
-    try {
-      const { stdout, stderr } = await exec('node', [BIN, ...argv, ...args], {
-        env,
-        timeout: 120_000,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code: number; stdout: string; stderr: string };
-      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-    }
-  }
+  afterAll(() => target?.cleanup());
+  const tiaodu = (...argv: string[]) => target.tiaodu(...argv);
+  const open = () => target.open();
 
   it('exits 0 on an intact chain and 1 naming the first row edited by hand', async () => {
     for (const [u, role] of [

@@ -1,47 +1,17 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import pg from 'pg';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliTarget, createCliTarget } from '../../../../test/cli-harness.ts';
 import { buildXlsx } from '../../../../test/fixtures/workbooks.ts';
-import { testDbKind } from '../../../../test/test-db.ts';
 
-const exec = promisify(execFile);
-const BIN = resolve(import.meta.dirname, '../../../../bin/tiaodu.js');
 const REPORT_HEADER = ['项目编号', '月份', '本月完成投资（万元）', '形象进度（%）'];
 
+let target: CliTarget;
 let dir: string;
-let env: NodeJS.ProcessEnv;
-let dbArgs: string[];
-let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tiaodu-import-cli-'));
-  if (testDbKind === 'postgres') {
-    const admin = process.env.TEST_DATABASE_URL!;
-    const name = `tiaodu_imp_${Date.now().toString(36)}`;
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`create database ${name}`);
-    await c.end();
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    env = { ...process.env, DATABASE_URL: url.toString() };
-    dbArgs = [];
-    cleanup = async () => {
-      const d = new pg.Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`drop database if exists ${name} with (force)`);
-      await d.end();
-    };
-  } else {
-    env = { ...process.env };
-    delete env.DATABASE_URL;
-    dbArgs = ['--data-dir', join(dir, 'data')];
-    cleanup = async () => {};
-  }
+  target = await createCliTarget('tiaodu-import-cli');
+  dir = target.dir;
   const write = async (name: string, rows: unknown[][][], sheets: string[]) =>
     writeFileSync(
       join(dir, name),
@@ -77,22 +47,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'notes.txt'), '这不是表格\n');
 });
 afterAll(async () => {
-  await cleanup?.();
-  rmSync(dir, { recursive: true, force: true });
+  await target?.cleanup();
 });
 
-async function tiaodu(...argv: string[]) {
-  try {
-    const { stdout, stderr } = await exec('node', [BIN, ...argv, ...dbArgs], {
-      env,
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const tiaodu = (...argv: string[]) => target.tiaodu(...argv);
 
 describe('tiaodu import', () => {
   it('exits 0 when imported and prints what it did; again, it changes nothing', async () => {
