@@ -37,12 +37,19 @@ export function notFound(what: string, zh: string, key: string | number): AppErr
 /** The stale-write answer: names who changed the record and when. */
 export function staleVersion(
   what: string,
-  current: { version: number; updatedBy?: string | null },
+  current: { version: number; updatedBy?: string | null; updatedAt?: Date | null },
 ) {
+  // Only who, when and which version: callers pass the whole row, which must not leak.
+  const { version, updatedBy = null, updatedAt = null } = current;
   return new AppError(
     `${what}.stale`,
-    `该记录已被${current.updatedBy ?? '他人'}修改（当前版本${current.version}），请刷新后再保存`,
-    { messageEn: 'the record was changed by someone else; reload and save again', ...current },
+    `该记录已被${updatedBy ?? '他人'}修改（当前版本${version}），请刷新后再保存`,
+    {
+      messageEn: `the record was changed by ${updatedBy ?? 'someone else'}; reload and save again`,
+      version,
+      updatedBy,
+      updatedAt,
+    },
   );
 }
 

@@ -6,6 +6,7 @@ export * from './modules/milestones/milestones.table.ts';
 export * from './modules/offices/offices.table.ts';
 export * from './modules/plans/plans.table.ts';
 export * from './modules/projects/projects.table.ts';
+export * from './modules/reports/report-photos.table.ts';
 export * from './modules/reports/reports.table.ts';
 export * from './modules/units/units.table.ts';
 export * from './modules/warnings/warnings.table.ts';

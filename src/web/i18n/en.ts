@@ -323,7 +323,17 @@ export const en: Messages = {
       'Submit the report for month {{month}}? It then awaits review and cannot be changed.',
     reviewedAt: 'Reviewed',
     photos: 'Site photos',
-    photosLater: 'Photo upload comes in a later version.',
+    photosHint:
+      'JPEG, PNG or WebP, up to 10 MB each; on a phone you can take the picture directly.',
+    photosNone: 'No photos',
+    photosSaveFirst:
+      "Fill in this month's amount first: the draft is saved before photos are attached",
+    photoAdd: 'Take or choose a photo',
+    photoUploading: 'Uploading…',
+    photoDelete: 'Delete photo',
+    photoDeleteConfirm: 'Delete this photo?',
+    photoDeleted: 'Photo deleted',
+    photoTooLarge: '"{{name}}" is over 10 MB and was not uploaded',
     otherMonth: 'Another month',
   },
   review: {

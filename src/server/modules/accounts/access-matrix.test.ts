@@ -8,6 +8,7 @@ import { addMilestone } from '../milestones/milestones.service.ts';
 import { systemActor } from '../offices/offices.service.ts';
 import { setPlan } from '../plans/plans.service.ts';
 import { createProject, getProjectById } from '../projects/projects.service.ts';
+import { uploadReportPhoto } from '../reports/report-photos.service.ts';
 import { approveReport, getReport, saveReport, submitReport } from '../reports/reports.service.ts';
 import { ensureUnit } from '../units/units.service.ts';
 import { getSecuritySettings } from './accounts.service.ts';
@@ -37,7 +38,12 @@ const WHO: Who[] = [
   'auditadmin',
 ];
 
-type Request = { url: string; payload?: unknown; as?: TestLogin };
+type Request = {
+  url: string;
+  payload?: unknown;
+  as?: TestLogin;
+  headers?: Record<string, string>;
+};
 type Spec = { prepare: (who: Who) => Promise<Request>; expect: Record<Who, number> };
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
@@ -85,6 +91,29 @@ async function draftA() {
 async function submittedA() {
   const r = await draftA();
   return submitReport(t.database.db, sys(), r.id);
+}
+/** A real 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+async function photoA() {
+  const r = await draftA();
+  return uploadReportPhoto(t.database.db, sys(), r.id, { bytes: PNG, filename: 'a.png' });
+}
+function pngUpload(url: string): Request {
+  const boundary = 'tiaodu-matrix-boundary';
+  return {
+    url,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`,
+      ),
+      PNG,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
+  };
 }
 async function milestoneA() {
   const p = await projectA();
@@ -322,6 +351,26 @@ const SPECS: Record<string, Spec> = {
     }),
     expect: COORD_A(200),
   },
+  'POST /api/reports/:id/photos': {
+    prepare: async () => pngUpload(`/api/reports/${(await draftA()).id}/photos`),
+    expect: REPORTER_A(201),
+  },
+  'GET /api/reports/:id/photos': {
+    prepare: async () => ({ url: `/api/reports/${(await photoA()).reportId}/photos` }),
+    expect: READ_A,
+  },
+  'GET /api/report-photos/:photoId': {
+    prepare: async () => ({ url: `/api/report-photos/${(await photoA()).id}` }),
+    expect: READ_A,
+  },
+  'GET /api/report-photos/:photoId/thumbnail': {
+    prepare: async () => ({ url: `/api/report-photos/${(await photoA()).id}/thumbnail` }),
+    expect: READ_A,
+  },
+  'DELETE /api/report-photos/:photoId': {
+    prepare: async () => ({ url: `/api/report-photos/${(await photoA()).id}` }),
+    expect: REPORTER_A(204),
+  },
   // ---- milestones
   'GET /api/projects/:code/milestones': {
     prepare: async () => ({ url: `/api/projects/${(await projectA()).code}/milestones` }),
@@ -487,7 +536,7 @@ describe('route × role × unit', () => {
         const res = await t.app.inject({
           method: method as 'GET',
           url: req.url,
-          headers: login?.headers ?? {},
+          headers: { ...(login?.headers ?? {}), ...(req.headers ?? {}) },
           ...(req.payload !== undefined ? { payload: req.payload as object } : {}),
         });
         if (res.statusCode !== spec.expect[who]) {

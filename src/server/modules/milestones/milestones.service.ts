@@ -36,6 +36,7 @@ export async function addMilestone(db: Db, ctx: Ctx, raw: MilestoneInput): Promi
       sortOrder: order === -1 ? 100 : order,
       createdAt: ctx.now,
       updatedAt: ctx.now,
+      updatedBy: ctx.actor.name,
     })
     .returning();
   return row!;
@@ -81,6 +82,7 @@ export async function updateMilestone(
         ...(input.name && current.kind === 'custom' ? { name: input.name } : {}),
         version: current.version + 1,
         updatedAt: ctx.now,
+        updatedBy: ctx.actor.name,
       })
       .where(eq(milestones.id, milestoneId))
       .returning();

@@ -19,6 +19,7 @@ export const milestones = pgTable(
     plannedDate: date('planned_date', { mode: 'string' }),
     actualDate: date('actual_date', { mode: 'string' }),
     sortOrder: integer('sort_order').notNull().default(0),
+    updatedBy: text('updated_by'),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

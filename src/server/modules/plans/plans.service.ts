@@ -71,6 +71,7 @@ export async function setPlan(db: Db, ctx: Ctx, raw: PlanInput): Promise<PlanVie
           initialTimingTargets: checked.timingTargets,
           createdAt: ctx.now,
           updatedAt: ctx.now,
+          updatedBy: ctx.actor.name,
         })
         .returning({ id: investmentPlans.id });
       planId = created!.id;
@@ -83,7 +84,7 @@ export async function setPlan(db: Db, ctx: Ctx, raw: PlanInput): Promise<PlanVie
         });
       }
       if (input.version === undefined || input.version !== current.version) {
-        throw staleVersion('plan', { version: current.version });
+        throw staleVersion('plan', current);
       }
       planId = current.id;
       revision = current.revision + 1;
@@ -95,6 +96,7 @@ export async function setPlan(db: Db, ctx: Ctx, raw: PlanInput): Promise<PlanVie
           revision,
           version: current.version + 1,
           updatedAt: ctx.now,
+          updatedBy: ctx.actor.name,
         })
         .where(eq(investmentPlans.id, current.id));
     }

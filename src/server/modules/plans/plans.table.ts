@@ -32,6 +32,7 @@ export const investmentPlans = pgTable(
     initialAnnualTarget: numeric('initial_annual_target', { precision: 16, scale: 2 }).notNull(),
     initialTimingTargets: jsonb('initial_timing_targets').$type<string[]>().notNull(),
     revision: integer('revision').notNull().default(1),
+    updatedBy: text('updated_by'),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

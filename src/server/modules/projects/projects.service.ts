@@ -109,6 +109,7 @@ export async function createProject(db: Db, ctx: Ctx, raw: unknown): Promise<Pro
       officeId: ctx.actor.officeId,
       createdAt: ctx.now,
       updatedAt: ctx.now,
+      updatedBy: ctx.actor.name,
     })
     .onConflictDoNothing()
     .returning({ id: projects.id });
@@ -165,7 +166,7 @@ export async function updateProject(
   if (patch.tags) patch.tags = [...new Set(patch.tags)];
   const updated = await db
     .update(projects)
-    .set({ ...patch, version: version + 1, updatedAt: ctx.now })
+    .set({ ...patch, version: version + 1, updatedAt: ctx.now, updatedBy: ctx.actor.name })
     .where(and(eq(projects.id, projectId), eq(projects.version, version)))
     .returning({ id: projects.id })
     .catch((e: unknown) => {
@@ -181,7 +182,7 @@ export async function updateProject(
       }
       throw e;
     });
-  if (updated.length === 0) throw staleVersion('project', { version: current.version });
+  if (updated.length === 0) throw staleVersion('project', current);
   return getProjectById(db, ctx, projectId);
 }
 
@@ -196,10 +197,15 @@ export async function setProjectArchived(
   const current = await loadProjectFor(db, ctx, 'ledger.write', projectId);
   const updated = await db
     .update(projects)
-    .set({ archivedAt: archived ? ctx.now : null, version: version + 1, updatedAt: ctx.now })
+    .set({
+      archivedAt: archived ? ctx.now : null,
+      version: version + 1,
+      updatedAt: ctx.now,
+      updatedBy: ctx.actor.name,
+    })
     .where(and(eq(projects.id, projectId), eq(projects.version, version)))
     .returning({ id: projects.id });
-  if (updated.length === 0) throw staleVersion('project', { version: current.version });
+  if (updated.length === 0) throw staleVersion('project', current);
   return getProjectById(db, ctx, projectId);
 }
 

@@ -61,6 +61,7 @@ export const projects = pgTable(
     location: text('location'),
     remarks: text('remarks'),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
+    updatedBy: text('updated_by'),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -359,13 +359,16 @@ describe('update', () => {
     });
   });
 
-  it('answers 409 to a stale version and changes nothing', async () => {
+  it('answers 409 to a stale version naming who changed it, and changes nothing', async () => {
     const p = await createProject({ code: 'UPD-3', name: '原名' });
     const first = await call('PATCH', '/api/projects/UPD-3', { name: '甲改', version: p.version });
     expect(first.status).toBe(200);
     const second = await call('PATCH', '/api/projects/UPD-3', { name: '乙改', version: p.version });
     expect(second.status).toBe(409);
-    expect(second.body.error).toMatchObject({ code: 'project.stale', version: 2 });
+    expect(second.body.error).toMatchObject({ code: 'project.stale', version: 2, updatedBy: '统筹' });
+    expect(second.body.error.message).toContain('已被统筹修改');
+    // the answer names who and when, and carries nothing else of the record
+    expect(second.body.error.name).toBeUndefined();
     expect((await call('GET', '/api/projects/UPD-3')).body).toMatchObject({
       name: '甲改',
       version: 2,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { id, version } from '../../../contracts/common.ts';
 import { reportDraftInput, reportListQuery, returnInput } from '../../../contracts/reports.ts';
 import type { RouteDeps } from '../../app.ts';
+import { reportPhotoRoutes } from './report-photos.routes.ts';
 import {
   approveReport,
   getReport,
@@ -17,6 +18,7 @@ const params = z.object({ id });
 const versionBody = z.object({ version: version.optional() }).default({});
 
 export async function reportRoutes(app: FastifyInstance, { db }: RouteDeps) {
+  await reportPhotoRoutes(app, { db });
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/reports',

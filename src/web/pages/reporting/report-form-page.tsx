@@ -29,6 +29,7 @@ import { StatusTag } from '../../components/status-tag.tsx';
 import { dateTime, monthLabel, pct, previousMonth, wanText } from '../../format.ts';
 import { planOrNull } from '../../queries.ts';
 import type { Plan, Project, Report } from '../../types.ts';
+import { ReportPhotos } from './report-photos.tsx';
 
 type Values = {
   investment: string;
@@ -332,7 +333,15 @@ export default function ReportFormPage() {
             <Input.TextArea rows={2} maxLength={4000} />
           </Form.Item>
           <Form.Item label={t('reporting.photos')}>
-            <Typography.Text type="secondary">{t('reporting.photosLater')}</Typography.Text>
+            <ReportPhotos
+              reportId={r?.id}
+              editable={editable}
+              ensureReport={async () => {
+                const values = await validate();
+                if (!values) return null;
+                return (await save.mutateAsync({ values, submit: false })).id;
+              }}
+            />
           </Form.Item>
         </Form>
         {r && r.status !== 'draft' && (
