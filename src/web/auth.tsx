@@ -128,6 +128,8 @@ export const ROLE_CAN = {
   readDispatch: ['coordinator', 'leader', 'reporter'],
   imports: ['coordinator'],
   users: ['sysadmin', 'secadmin'],
+  /** POST /api/units needs ledger.write: only the coordinator may add units */
+  units: ['coordinator'],
   audit: ['auditadmin', 'secadmin'],
 } as const satisfies Record<string, readonly Role[]>;
 

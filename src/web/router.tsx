@@ -18,6 +18,7 @@ const pages = {
   warnings: () => import('./pages/warnings/warnings-page.tsx'),
   imports: () => import('./pages/imports/import-page.tsx'),
   users: () => import('./pages/admin/users-page.tsx'),
+  units: () => import('./pages/admin/units-page.tsx'),
   audit: () => import('./pages/admin/audit-page.tsx'),
   account: () => import('./pages/account/account-page.tsx'),
 };
@@ -33,6 +34,7 @@ const ReviewPage = lazy(pages.review);
 const WarningsPage = lazy(pages.warnings);
 const ImportPage = lazy(pages.imports);
 const UsersPage = lazy(pages.users);
+const UnitsPage = lazy(pages.units);
 const AuditPage = lazy(pages.audit);
 const AccountPage = lazy(pages.account);
 const StatusPage = lazy(() => import('./pages/status-page.tsx'));
@@ -129,6 +131,7 @@ export function AppRoutes() {
           <Route path="warnings" element={page(<WarningsPage />, 'readDispatch')} />
           <Route path="import" element={page(<ImportPage />, 'imports')} />
           <Route path="admin/users" element={page(<UsersPage />, 'users')} />
+          <Route path="admin/units" element={page(<UnitsPage />, 'units')} />
           <Route path="admin/audit" element={page(<AuditPage />, 'audit')} />
           <Route path="account" element={<AccountPage />} />
           <Route path="*" element={<StatusPage kind="notFound" />} />

@@ -1,5 +1,6 @@
 import {
   AlertOutlined,
+  ApartmentOutlined,
   AuditOutlined,
   CheckSquareOutlined,
   DashboardOutlined,
@@ -42,6 +43,7 @@ const NAV: NavItem[] = [
   { path: '/import', key: 'imports', icon: <ImportOutlined />, capability: 'imports' },
   { path: '/screen', key: 'screen', icon: <DesktopOutlined />, capability: 'readDispatch' },
   { path: '/admin/users', key: 'users', icon: <TeamOutlined />, capability: 'users' },
+  { path: '/admin/units', key: 'units', icon: <ApartmentOutlined />, capability: 'units' },
   { path: '/admin/audit', key: 'audit', icon: <AuditOutlined />, capability: 'audit' },
 ];
 
