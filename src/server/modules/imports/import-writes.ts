@@ -8,11 +8,10 @@ import { milestoneChanges, milestones } from '../milestones/milestones.table.ts'
 import { investmentPlans, planRevisions } from '../plans/plans.table.ts';
 import { ensureArea, ensureCategory } from '../projects/projects.service.ts';
 import { areas, categories, projects } from '../projects/projects.table.ts';
-import { recordApprovedReports } from '../reports/reports.service.ts';
-import { monthlyReports, reportTransitions } from '../reports/reports.table.ts';
+import { recordApprovedReports, recordSubmittedReports } from '../reports/reports.service.ts';
 import { ensureUnit } from '../units/units.service.ts';
 import { units } from '../units/units.table.ts';
-import type { ImportPlan, ReportWrite } from './imports.service.ts';
+import type { ImportPlan } from './imports.service.ts';
 
 const BATCH = 500;
 
@@ -235,9 +234,10 @@ export async function writeImport(
     progressText: r.progressText ?? null,
     problems: r.problems ?? null,
     nextPlan: r.nextPlan ?? null,
+    fromStatus: plan.reportsApproved ? null : (r.existing?.status ?? null),
   }));
-  if (plan.reportsApproved) await recordApprovedReports(tx, ctx, reportRows);
-  else await recordSubmittedReports(tx, ctx, plan.reports, idOf);
+  const record = plan.reportsApproved ? recordApprovedReports : recordSubmittedReports;
+  await record(tx, ctx, reportRows);
   step(plan.reports.length);
 
   // Roll-ups of projects whose plans changed and whose reports did not already refresh them.
@@ -246,83 +246,6 @@ export async function writeImport(
     .map((p) => ({ year: p.year, id: idOf(p.projectCode) }))
     .filter((p) => !refreshed.has(`${p.id}:${p.year}`));
   for (const [year, ids] of groupByYear(pending)) await refreshRollups(tx, ids, year);
-}
-
-/**
- * A reporter's imported figures: new reports (or their drafts and returned reports) become
- * submitted ones, awaiting the coordinator's review like a report filled in the form.
- */
-async function recordSubmittedReports(
-  tx: Db,
-  ctx: Ctx,
-  rows: ReportWrite[],
-  idOf: (code: string) => number,
-): Promise<void> {
-  const office = ctx.actor.officeId;
-  for (const chunk of batches(rows)) {
-    const saved = await tx
-      .insert(monthlyReports)
-      .values(
-        chunk.map((r) => ({
-          officeId: office,
-          projectId: idOf(r.projectCode),
-          year: r.year,
-          month: r.month,
-          investment: r.investment,
-          progressPercent: r.progressPercent ?? null,
-          progressText: r.progressText ?? null,
-          problems: r.problems ?? null,
-          nextPlan: r.nextPlan ?? null,
-          status: 'submitted' as const,
-          source: 'import' as const,
-          submittedAt: ctx.now,
-          updatedBy: ctx.actor.name,
-          createdAt: ctx.now,
-          updatedAt: ctx.now,
-        })),
-      )
-      .onConflictDoUpdate({
-        target: [monthlyReports.projectId, monthlyReports.year, monthlyReports.month],
-        set: {
-          investment: sql`excluded.investment`,
-          progressPercent: sql`excluded.progress_percent`,
-          progressText: sql`excluded.progress_text`,
-          problems: sql`excluded.problems`,
-          status: sql`excluded.status`,
-          source: sql`excluded.source`,
-          submittedAt: sql`excluded.submitted_at`,
-          returnReason: sql`null`,
-          updatedBy: sql`excluded.updated_by`,
-          updatedAt: sql`excluded.updated_at`,
-          version: sql`${monthlyReports.version} + 1`,
-        },
-      })
-      .returning({
-        id: monthlyReports.id,
-        projectId: monthlyReports.projectId,
-        year: monthlyReports.year,
-        month: monthlyReports.month,
-      });
-    const before = new Map(
-      chunk.map((r) => [`${idOf(r.projectCode)}:${r.year}:${r.month}`, r.existing?.status ?? null]),
-    );
-    await tx.insert(reportTransitions).values(
-      saved.map((s) => ({
-        officeId: office,
-        reportId: s.id,
-        action: 'import',
-        fromStatus: before.get(`${s.projectId}:${s.year}:${s.month}`) ?? null,
-        toStatus: 'submitted',
-        actor: ctx.actor.name,
-        at: ctx.now,
-      })),
-    );
-  }
-  for (const [year, ids] of groupByYear(
-    rows.map((r) => ({ year: r.year, id: idOf(r.projectCode) })),
-  )) {
-    await refreshRollups(tx, ids, year);
-  }
 }
 
 function groupByYear(items: { year: number; id: number }[]): Map<number, number[]> {

@@ -365,7 +365,11 @@ describe('update', () => {
     expect(first.status).toBe(200);
     const second = await call('PATCH', '/api/projects/UPD-3', { name: '乙改', version: p.version });
     expect(second.status).toBe(409);
-    expect(second.body.error).toMatchObject({ code: 'project.stale', version: 2, updatedBy: '统筹' });
+    expect(second.body.error).toMatchObject({
+      code: 'project.stale',
+      version: 2,
+      updatedBy: '统筹',
+    });
     expect(second.body.error.message).toContain('已被统筹修改');
     // the answer names who and when, and carries nothing else of the record
     expect(second.body.error.name).toBeUndefined();

@@ -256,18 +256,33 @@ export type ApprovedReportInput = {
   nextPlan?: string | null;
 };
 
+/** A report arriving in bulk; `fromStatus` is the status of the report it replaces, if any. */
+export type RecordedReportInput = ApprovedReportInput & { fromStatus?: string | null };
+
 /**
  * Records figures that arrive already checked (an office's own workbook of past months) as
  * approved reports, set-based: one insert, one transition each, one roll-up refresh. Existing
  * reports of the same project and month are replaced in place, so importing twice changes
  * nothing. The caller checks scope and validity and runs this inside its transaction.
  */
-export async function recordApprovedReports(
+export const recordApprovedReports = (db: Db, ctx: Ctx, rows: ApprovedReportInput[]) =>
+  recordReports(db, ctx, rows, 'approved');
+
+/**
+ * Records a reporter's figures arriving in bulk as submitted reports, awaiting the coordinator's
+ * review like a report filled in the form; a returned report loses its return reason.
+ */
+export const recordSubmittedReports = (db: Db, ctx: Ctx, rows: RecordedReportInput[]) =>
+  recordReports(db, ctx, rows, 'submitted');
+
+async function recordReports(
   db: Db,
   ctx: Ctx,
-  rows: ApprovedReportInput[],
+  rows: RecordedReportInput[],
+  status: 'approved' | 'submitted',
 ): Promise<{ created: number; updated: number }> {
   if (rows.length === 0) return { created: 0, updated: 0 };
+  const approved = status === 'approved';
   let created = 0;
   let updated = 0;
   for (let i = 0; i < rows.length; i += 500) {
@@ -285,10 +300,10 @@ export async function recordApprovedReports(
           progressText: r.progressText ?? null,
           problems: r.problems ?? null,
           nextPlan: r.nextPlan ?? null,
-          status: 'approved' as const,
+          status,
           source: 'import' as const,
           submittedAt: ctx.now,
-          reviewedAt: ctx.now,
+          reviewedAt: approved ? ctx.now : null,
           updatedBy: ctx.actor.name,
           createdAt: ctx.now,
           updatedAt: ctx.now,
@@ -304,21 +319,32 @@ export async function recordApprovedReports(
           nextPlan: sql`excluded.next_plan`,
           status: sql`excluded.status`,
           source: sql`excluded.source`,
-          reviewedAt: sql`excluded.reviewed_at`,
+          ...(approved
+            ? { reviewedAt: sql`excluded.reviewed_at` }
+            : { submittedAt: sql`excluded.submitted_at`, returnReason: sql`null` }),
           updatedBy: sql`excluded.updated_by`,
           updatedAt: sql`excluded.updated_at`,
           version: sql`${monthlyReports.version} + 1`,
         },
       })
-      .returning({ id: monthlyReports.id, version: monthlyReports.version });
+      .returning({
+        id: monthlyReports.id,
+        version: monthlyReports.version,
+        projectId: monthlyReports.projectId,
+        year: monthlyReports.year,
+        month: monthlyReports.month,
+      });
+    const replaced = new Map(
+      chunk.map((r) => [`${r.projectId}:${r.year}:${r.month}`, r.fromStatus]),
+    );
     for (const s of saved) s.version === 1 ? created++ : updated++;
     await db.insert(reportTransitions).values(
       saved.map((s) => ({
         officeId: ctx.actor.officeId,
         reportId: s.id,
         action: 'import',
-        fromStatus: null,
-        toStatus: 'approved',
+        fromStatus: replaced.get(`${s.projectId}:${s.year}:${s.month}`) ?? null,
+        toStatus: status,
         actor: ctx.actor.name,
         at: ctx.now,
       })),
