@@ -1,9 +1,10 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Drawer, Form, Input, Select, Space, Table, Tag } from 'antd';
+import { App, Button, Form, Input, Select, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import { FormDrawer } from '../../components/form-drawer.tsx';
 import { showFieldErrors } from '../../components/form-errors.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorState, useErrorText } from '../../components/states.tsx';
@@ -36,20 +37,12 @@ function UnitDrawer({ onClose }: { onClose: () => void }) {
     onError: (e) => message.error(showFieldErrors(form, e, errorText)),
   });
   return (
-    <Drawer
-      open
-      onClose={onClose}
-      size={Math.min(420, window.innerWidth)}
+    <FormDrawer
       title={t('units.newUnit')}
-      destroyOnHidden
-      footer={
-        <Space style={{ float: 'right' }}>
-          <Button onClick={onClose}>{t('app.cancel')}</Button>
-          <Button type="primary" loading={save.isPending} onClick={() => form.submit()}>
-            {t('app.save')}
-          </Button>
-        </Space>
-      }
+      width={420}
+      saving={save.isPending}
+      onSave={() => form.submit()}
+      onClose={onClose}
     >
       <Form<UnitForm>
         form={form}
@@ -71,7 +64,7 @@ function UnitDrawer({ onClose }: { onClose: () => void }) {
           <Select options={KINDS.map((k) => ({ value: k, label: t(`units.kinds.${k}`) }))} />
         </Form.Item>
       </Form>
-    </Drawer>
+    </FormDrawer>
   );
 }
 

@@ -6,7 +6,6 @@ import {
   Button,
   Card,
   Col,
-  Drawer,
   Dropdown,
   Flex,
   Form,
@@ -26,6 +25,7 @@ import type { AdminUserView } from '../../../server/modules/accounts/accounts.se
 import type { SecuritySettings } from '../../../server/modules/accounts/password-policy.ts';
 import { api, type Json } from '../../api.ts';
 import { useUser } from '../../auth.tsx';
+import { FormDrawer } from '../../components/form-drawer.tsx';
 import { showFieldErrors } from '../../components/form-errors.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorState, PageSpinner, useErrorText } from '../../components/states.tsx';
@@ -102,20 +102,12 @@ function UserDrawer({ user, onClose }: { user: User | null; onClose: () => void 
     onError: (e) => message.error(showFieldErrors(form, e, errorText)),
   });
   return (
-    <Drawer
-      open
-      onClose={onClose}
-      size={Math.min(480, window.innerWidth)}
+    <FormDrawer
       title={user ? `${t('app.edit')} · ${user.username}` : t('admin.newUser')}
-      destroyOnHidden
-      footer={
-        <Space style={{ float: 'right' }}>
-          <Button onClick={onClose}>{t('app.cancel')}</Button>
-          <Button type="primary" loading={save.isPending} onClick={() => form.submit()}>
-            {t('app.save')}
-          </Button>
-        </Space>
-      }
+      width={480}
+      saving={save.isPending}
+      onSave={() => form.submit()}
+      onClose={onClose}
     >
       <Form
         form={form}
@@ -183,7 +175,7 @@ function UserDrawer({ user, onClose }: { user: User | null; onClose: () => void 
           </Form.Item>
         )}
       </Form>
-    </Drawer>
+    </FormDrawer>
   );
 }
 

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, DatePicker, Drawer, Form, Input, Select, Space } from 'antd';
+import { App, DatePicker, Form, Input, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import {
@@ -8,6 +8,7 @@ import {
   STANDARD_MILESTONES,
 } from '../../../domain/milestones.ts';
 import { api } from '../../api.ts';
+import { FormDrawer } from '../../components/form-drawer.tsx';
 import { showFieldErrors } from '../../components/form-errors.ts';
 import { useLang } from '../../components/level-tag.tsx';
 import { useErrorText } from '../../components/states.tsx';
@@ -78,20 +79,12 @@ export function MilestoneEditor({
   });
 
   return (
-    <Drawer
-      open
-      onClose={onClose}
-      size={Math.min(480, window.innerWidth)}
+    <FormDrawer
       title={milestone ? `${t('app.edit')} · ${milestone.name}` : t('project.addMilestone')}
-      destroyOnHidden
-      footer={
-        <Space style={{ float: 'right' }}>
-          <Button onClick={onClose}>{t('app.cancel')}</Button>
-          <Button type="primary" loading={save.isPending} onClick={() => form.submit()}>
-            {t('app.save')}
-          </Button>
-        </Space>
-      }
+      width={480}
+      saving={save.isPending}
+      onSave={() => form.submit()}
+      onClose={onClose}
     >
       <Form<Values>
         form={form}
@@ -142,6 +135,6 @@ export function MilestoneEditor({
           </Form.Item>
         )}
       </Form>
-    </Drawer>
+    </FormDrawer>
   );
 }

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Col, DatePicker, Drawer, Form, Input, Row, Space, Typography } from 'antd';
+import { App, Button, Col, DatePicker, Form, Input, Row, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { Decimal } from 'decimal.js';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { planInput } from '../../../contracts/plans.ts';
 import { parseAmount } from '../../../domain/money.ts';
 import { api } from '../../api.ts';
 import { AmountInput, amountRule } from '../../components/amount-input.tsx';
+import { FormDrawer } from '../../components/form-drawer.tsx';
 import { showFieldErrors, showZodErrors } from '../../components/form-errors.ts';
 import { useLang } from '../../components/level-tag.tsx';
 import { useErrorText } from '../../components/states.tsx';
@@ -87,20 +88,12 @@ export function PlanEditor({
   };
 
   return (
-    <Drawer
-      open
-      onClose={onClose}
-      size={Math.min(640, window.innerWidth)}
+    <FormDrawer
       title={`${plan ? t('project.revisePlan') : t('project.setPlan')} · ${project.name} · ${year}`}
-      destroyOnHidden
-      footer={
-        <Space style={{ float: 'right' }}>
-          <Button onClick={onClose}>{t('app.cancel')}</Button>
-          <Button type="primary" loading={save.isPending} onClick={() => form.submit()}>
-            {t('app.save')}
-          </Button>
-        </Space>
-      }
+      width={640}
+      saving={save.isPending}
+      onSave={() => form.submit()}
+      onClose={onClose}
     >
       <Form<Values>
         form={form}
@@ -158,6 +151,6 @@ export function PlanEditor({
           </>
         )}
       </Form>
-    </Drawer>
+    </FormDrawer>
   );
 }

@@ -1,11 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Col, DatePicker, Drawer, Form, Input, Row, Select, Space } from 'antd';
+import { App, Col, DatePicker, Form, Input, Row, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { projectInput } from '../../../contracts/projects.ts';
 import { PROJECT_PHASES } from '../../../domain/milestones.ts';
 import { api } from '../../api.ts';
 import { AmountInput, amountRule } from '../../components/amount-input.tsx';
+import { FormDrawer } from '../../components/form-drawer.tsx';
 import { showFieldErrors, showZodErrors } from '../../components/form-errors.ts';
 import { useLang } from '../../components/level-tag.tsx';
 import { useErrorText } from '../../components/states.tsx';
@@ -90,20 +91,12 @@ export function ProjectForm({
   };
 
   return (
-    <Drawer
-      open
-      onClose={onClose}
-      size={Math.min(720, window.innerWidth)}
+    <FormDrawer
       title={project ? `${t('app.edit')} · ${project.name}` : t('ledger.newProject')}
-      destroyOnHidden
-      footer={
-        <Space style={{ float: 'right' }}>
-          <Button onClick={onClose}>{t('app.cancel')}</Button>
-          <Button type="primary" loading={save.isPending} onClick={() => form.submit()}>
-            {t('app.save')}
-          </Button>
-        </Space>
-      }
+      width={720}
+      saving={save.isPending}
+      onSave={() => form.submit()}
+      onClose={onClose}
     >
       <Form<Values>
         form={form}
@@ -213,6 +206,6 @@ export function ProjectForm({
           </Col>
         </Row>
       </Form>
-    </Drawer>
+    </FormDrawer>
   );
 }
