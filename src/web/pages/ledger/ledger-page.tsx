@@ -205,6 +205,12 @@ export default function LedgerPage() {
     return null;
   };
 
+  // A plain text column: a dash on screen where the value is empty, nothing in the CSV.
+  const text = (title: string, get: (r: Row) => string | null) => ({
+    title,
+    render: (r: Row) => get(r) ?? '—',
+    csv: (r: Row) => get(r) ?? '',
+  });
   const defs: Record<
     ColumnKey,
     {
@@ -227,26 +233,14 @@ export default function LedgerPage() {
       csv: (r) => r.name,
       width: 240,
     },
-    area: {
-      title: t('ledger.area'),
-      render: (r) => r.areaName ?? '—',
-      csv: (r) => r.areaName ?? '',
-    },
-    category: {
-      title: t('ledger.category'),
-      render: (r) => r.categoryName ?? '—',
-      csv: (r) => r.categoryName ?? '',
-    },
+    area: text(t('ledger.area'), (r) => r.areaName),
+    category: text(t('ledger.category'), (r) => r.categoryName),
     tags: {
       title: t('ledger.tags'),
       render: (r) => r.tags.map((x) => <Tag key={x}>{x}</Tag>),
       csv: (r) => r.tags.join('、'),
     },
-    ownerUnit: {
-      title: t('ledger.ownerUnit'),
-      render: (r) => r.ownerUnitName ?? '—',
-      csv: (r) => r.ownerUnitName ?? '',
-    },
+    ownerUnit: text(t('ledger.ownerUnit'), (r) => r.ownerUnitName),
     phase: {
       title: t('ledger.phase'),
       render: (r) => t(`phase.${r.phase}`),
@@ -300,26 +294,10 @@ export default function LedgerPage() {
       },
       num: true,
     },
-    plannedStart: {
-      title: t('ledger.plannedStart'),
-      render: (r) => r.plannedStart ?? '—',
-      csv: (r) => r.plannedStart ?? '',
-    },
-    plannedFinish: {
-      title: t('ledger.plannedFinish'),
-      render: (r) => r.plannedFinish ?? '—',
-      csv: (r) => r.plannedFinish ?? '',
-    },
-    location: {
-      title: t('ledger.location'),
-      render: (r) => r.location ?? '—',
-      csv: (r) => r.location ?? '',
-    },
-    remarks: {
-      title: t('ledger.remarks'),
-      render: (r) => r.remarks ?? '—',
-      csv: (r) => r.remarks ?? '',
-    },
+    plannedStart: text(t('ledger.plannedStart'), (r) => r.plannedStart),
+    plannedFinish: text(t('ledger.plannedFinish'), (r) => r.plannedFinish),
+    location: text(t('ledger.location'), (r) => r.location),
+    remarks: text(t('ledger.remarks'), (r) => r.remarks),
   };
   // Roll-up figures need the server to include them in /api/warnings; hide the columns otherwise.
   const available = COLUMN_KEYS.filter(
