@@ -1,0 +1,92 @@
+/**
+ * The coordination loop of issue 10 in a real browser against the demo office: the office
+ * records a meeting and assigns an item to the city works bureau; the bureau's reporter sees it
+ * (another unit's reporter does not), reports progress and reports it done; the office verifies
+ * and closes it (销号); overdue items are red, from the server.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { DESKTOP, launch, logIn, person, shot } from './support/browser.ts';
+
+const baseURL = inject('baseURL');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const OK = /确\s*定/;
+const SAVE = /保\s*存/;
+
+describe('coordination loop', () => {
+  test('meeting → action item → the unit answers → the office closes it', async () => {
+    const content = `12月31日前完成科学城一号道路管线迁改方案报审（E2E ${Date.now().toString(36)}）`;
+    const coord = await person(browser, baseURL, { viewport: DESKTOP });
+    const c = coord.page;
+    await logIn(c, 'coord');
+    await c.goto('/meetings');
+    await c.getByText('光明科学城开发建设专责小组2024年第六次会议').waitFor();
+    await c.getByTestId('new-meeting').click();
+    await c.getByTestId('meeting-title').fill('市建筑工务署—光明区重大项目推进协调会（E2E）');
+    await c.getByTestId('meeting-date').click();
+    await c.keyboard.type('2024-12-20');
+    await c.keyboard.press('Enter');
+    await c.getByRole('button', { name: SAVE }).click();
+    await c.getByTestId('add-item').click();
+    await c.getByTestId('item-unit').click();
+    await c.keyboard.type('市建筑工务署');
+    await c.keyboard.press('Enter');
+    await c.getByTestId('item-content').fill(content);
+    await c.getByTestId('item-deadline').click();
+    await c.keyboard.type('2024-12-31');
+    await c.keyboard.press('Enter');
+    await c
+      .getByRole('dialog', { name: '新增交办事项' })
+      .getByRole('button', { name: SAVE })
+      .click();
+    await c.getByText(content).waitFor();
+    await shot(c, 'coordination-meeting-with-item');
+
+    // another unit's reporter does not see it
+    const other = await person(browser, baseURL, { viewport: DESKTOP });
+    await logIn(other.page, 'reporter-qgws');
+    await other.page.goto('/action-items');
+    await other.page.getByText(/共 \d+ 项/).waitFor();
+    expect(await other.page.getByText(content).count()).toBe(0);
+
+    const rep = await person(browser, baseURL, { viewport: DESKTOP });
+    const r = rep.page;
+    await logIn(r, 'reporter-gws');
+    await r.goto('/action-items');
+    await r.getByText(content).click();
+    await r.getByTestId('step-answer').click();
+    await r.getByTestId('step-progress').fill('方案初稿已完成，正与供电局对接');
+    await r.getByRole('button', { name: OK }).click();
+    await r.getByText('方案初稿已完成，正与供电局对接').first().waitFor();
+    await r.getByTestId('step-report_done').click();
+    await r.getByTestId('step-note').fill('方案已报审并取得批复');
+    await r.getByRole('button', { name: OK }).click();
+    await r.getByText('待核销').first().waitFor();
+    // the unit cannot close its own item: no such button
+    expect(await r.getByTestId('step-close').count()).toBe(0);
+    await shot(r, 'coordination-reporter-reported-done');
+
+    await c.goto('/action-items?status=reported_done');
+    await c.getByText(content).click();
+    await c.getByTestId('step-close').click();
+    await c.getByTestId('step-note').fill('经核实已办结，予以销号');
+    await c.getByRole('button', { name: OK }).click();
+    await c.getByText('已销号').first().waitFor();
+    await shot(c, 'coordination-closed');
+
+    // overdue items turn red, as the server says
+    await c.goto('/action-items?overdue=true');
+    await c.getByTestId('overdue-tag').first().waitFor();
+    await shot(c, 'coordination-overdue');
+    for (const p of [coord, other, rep]) expect(p.errors).toEqual([]);
+    for (const p of [coord, other, rep]) await p.context.close();
+  });
+});
