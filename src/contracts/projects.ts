@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PROJECT_PHASES } from '../domain/milestones.ts';
-import { id, isoDate, nonNegativeAmount, version } from './common.ts';
+import { id, isoDate, nonNegativeAmount, version, yearMonth } from './common.ts';
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -54,6 +54,10 @@ export const projectListQuery = z.object({
     .default('code'),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  /** with a month, each project carries its investment figures at that month's end */
+  month: yearMonth.optional(),
+  /** only the projects whose monthly report is due that month (or already started for it) */
+  due: yearMonth.optional(),
 });
 export type ProjectListQuery = z.input<typeof projectListQuery>;
 

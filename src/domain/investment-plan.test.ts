@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { validatePlan } from './investment-plan.ts';
+import {
+  changedMonths,
+  defaultEffectiveDate,
+  fillEvenly,
+  firstMonthFrom,
+  validatePlan,
+} from './investment-plan.ts';
 
 /** 12 cumulative targets rising by 100 a month up to 1200. */
 const RISING = [
@@ -221,5 +227,65 @@ describe('validatePlan: problems', () => {
       expect(p.message.length).toBeGreaterThan(0);
       expect(p.messageEn.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('按月平均填充 and the effective date (issue 15, item 7)', () => {
+  it('fills every month of a new plan evenly, December exactly the annual target', () => {
+    expect(fillEvenly('1000', [], 1)).toEqual([
+      '83.33',
+      '166.67',
+      '250.00',
+      '333.33',
+      '416.67',
+      '500.00',
+      '583.33',
+      '666.67',
+      '750.00',
+      '833.33',
+      '916.67',
+      '1000.00',
+    ]);
+  });
+
+  it('keeps the months before the revision takes effect and spreads only what is left', () => {
+    // effective in July: January–June stay as they were; 1800 − 600 over July–December
+    const filled = fillEvenly('1800', RISING, 7)!;
+    expect(filled.slice(0, 6)).toEqual(RISING.slice(0, 6).map((v) => `${v}.00`));
+    expect(filled.slice(6)).toEqual([
+      '800.00',
+      '1000.00',
+      '1200.00',
+      '1400.00',
+      '1600.00',
+      '1800.00',
+    ]);
+    expect(validatePlan('1800', filled).ok).toBe(true);
+    expect(changedMonths(RISING, filled)).toEqual([7, 8, 9, 10, 11, 12]);
+  });
+
+  it('refuses to fill when the kept months already pass the annual target or are not amounts', () => {
+    expect(fillEvenly('500', RISING, 7)).toBeNull();
+    expect(fillEvenly('1200', ['100', ''], 3)).toBeNull();
+    expect(fillEvenly('abc', RISING, 1)).toBeNull();
+  });
+
+  it('defaults the effective date inside the plan year', () => {
+    expect(defaultEffectiveDate(2026, '2026-11-28')).toBe('2026-11-28');
+    expect(defaultEffectiveDate(2024, '2026-11-28')).toBe('2024-12-31');
+    expect(defaultEffectiveDate(2027, '2026-11-28')).toBe('2027-01-01');
+    expect(firstMonthFrom(2024, '2024-12-31')).toBe(12);
+    expect(firstMonthFrom(2026, '2025-06-01')).toBe(1);
+    expect(firstMonthFrom(2024, '2026-11-28')).toBe(13);
+  });
+
+  it('compares months as amounts: "1,000" equals "1000.00"', () => {
+    expect(
+      changedMonths(
+        RISING,
+        RISING.map((v) => `${v}.00`),
+      ),
+    ).toEqual([]);
+    expect(changedMonths(['1,000', ...RISING.slice(1)], ['1000', ...RISING.slice(1)])).toEqual([]);
   });
 });

@@ -68,3 +68,62 @@ export function validatePlan(
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, annualTarget: annual!, timingTargets: parsed as Wan[] };
 }
+
+/**
+ * The effective date a plan or revision takes when none is given: today when today is in the
+ * plan's year, else the nearest day of that year (a 2024 revision recorded in 2026 takes effect
+ * 2024-12-31, a 2027 plan set in 2026 takes effect 2027-01-01). Never a date outside the year.
+ */
+export function defaultEffectiveDate(year: number, today: string): string {
+  const thisYear = Number(today.slice(0, 4));
+  if (thisYear === year) return today;
+  return thisYear > year ? `${year}-12-31` : `${year}-01-01`;
+}
+
+/** The first month a revision effective on `effectiveDate` applies to, in the plan's year (13: none). */
+export function firstMonthFrom(year: number, effectiveDate: string): number {
+  const y = Number(effectiveDate.slice(0, 4));
+  if (y < year) return 1;
+  if (y > year) return 13;
+  return Number(effectiveDate.slice(5, 7));
+}
+
+/**
+ * 按月平均填充 for months `fromMonth`..12: what is left of the annual target after the month
+ * before `fromMonth` is spread evenly over the months that remain, cumulatively, December equal
+ * to the annual target. Months before `fromMonth` keep their targets: a revision does not
+ * rewrite the past unless someone does so on purpose. Null when the annual target or a kept
+ * month is not an amount, or the kept months already exceed the annual target.
+ */
+export function fillEvenly(annualTarget: string, current: string[], fromMonth = 1): Wan[] | null {
+  const annual = parseAmount(annualTarget);
+  if (annual === null || new Decimal(annual).isNegative()) return null;
+  const from = Math.min(Math.max(fromMonth, 1), 12);
+  const kept: Wan[] = [];
+  for (let i = 0; i < from - 1; i++) {
+    const v = parseAmount(current[i] ?? '');
+    if (v === null) return null;
+    kept.push(v);
+  }
+  const base = new Decimal(kept.at(-1) ?? '0');
+  const remaining = new Decimal(annual).minus(base);
+  if (remaining.isNegative()) return null;
+  const n = 13 - from;
+  const filled = Array.from({ length: n }, (_, j) =>
+    j === n - 1
+      ? new Decimal(annual).toFixed(2)
+      : base.plus(remaining.times(j + 1).dividedBy(n)).toFixed(2, Decimal.ROUND_HALF_UP),
+  );
+  return [...kept, ...filled];
+}
+
+/** The months (1–12) whose cumulative targets differ between two plans, compared as amounts. */
+export function changedMonths(before: string[], after: string[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    const a = parseAmount(before[i] ?? '');
+    const b = parseAmount(after[i] ?? '');
+    if (a === null || b === null ? a !== b : !new Decimal(a).equals(b)) out.push(i + 1);
+  }
+  return out;
+}

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { percent } from './money.ts';
 import {
   DEFAULT_THRESHOLDS,
   evaluateWarning,
@@ -8,6 +9,8 @@ import {
   LEVEL_ZH,
   LEVELS,
   type Level,
+  latenessAsOf,
+  milestoneLateness,
   type WarningInput,
   type WarningResult,
   type WarningThresholds,
@@ -97,7 +100,7 @@ describe('investment rule', () => {
         rule: 'investment',
         level: 'green',
         zh: '1–6月累计完成1,000.00万元，为时序目标1,000.00万元的100.0%，达到时序目标',
-        en: 'Jan–Jun cumulative 1,000.00 ten-thousand yuan is 100.0% of the timing target 1,000.00 ten-thousand yuan, on target',
+        en: 'Jan–Jun cumulative 1,000.00 10k yuan is 100.0% of the timing target 1,000.00 10k yuan, on target',
       },
     ]);
     expect(reason.level).toBe('green');
@@ -109,8 +112,8 @@ describe('investment rule', () => {
     expect(reason.zh).toContain('的150.0%，达到时序目标');
   });
 
-  it('is yellow at 99.99%', () => {
-    const { result, reason } = investment('999.90');
+  it('is yellow at 99.94% (shown 99.9%)', () => {
+    const { result, reason } = investment('999.40');
     expect(result.level).toBe('yellow');
     expect(reason.level).toBe('yellow');
     expect(reason.zh).toMatch(/，低于100%$/);
@@ -124,12 +127,12 @@ describe('investment rule', () => {
       rule: 'investment',
       level: 'yellow',
       zh: '1–6月累计完成800.00万元，为时序目标1,000.00万元的80.0%，低于100%',
-      en: 'Jan–Jun cumulative 800.00 ten-thousand yuan is 80.0% of the timing target 1,000.00 ten-thousand yuan, below 100%',
+      en: 'Jan–Jun cumulative 800.00 10k yuan is 80.0% of the timing target 1,000.00 10k yuan, below 100%',
     });
   });
 
-  it('is red at 79.99%', () => {
-    const { result, reason } = investment('799.90');
+  it('is red at 79.94% (shown 79.9%)', () => {
+    const { result, reason } = investment('799.40');
     expect(result.level).toBe('red');
     expect(reason.level).toBe('red');
     expect(reason.zh).toMatch(/，低于80%$/);
@@ -148,7 +151,7 @@ describe('investment rule', () => {
       rule: 'investment',
       level: 'red',
       zh: '1–6月累计完成760.00万元，为时序目标1,000.00万元的76.0%，低于80%',
-      en: 'Jan–Jun cumulative 760.00 ten-thousand yuan is 76.0% of the timing target 1,000.00 ten-thousand yuan, below 80%',
+      en: 'Jan–Jun cumulative 760.00 10k yuan is 76.0% of the timing target 1,000.00 10k yuan, below 80%',
     });
   });
 
@@ -167,7 +170,7 @@ describe('investment rule', () => {
           rule: 'investment',
           level: 'red',
           zh: '1–9月累计完成3.19亿元，为时序目标4.20亿元的76.0%，低于80%',
-          en: 'Jan–Sep cumulative 3.19 hundred-million yuan is 76.0% of the timing target 4.20 hundred-million yuan, below 80%',
+          en: 'Jan–Sep cumulative 3.19 100M yuan is 76.0% of the timing target 4.20 100M yuan, below 80%',
         },
       ],
     });
@@ -175,11 +178,11 @@ describe('investment rule', () => {
 
   it('switches to 亿元 at exactly 10,000万', () => {
     const { reason } = investment('9999.99', '20000.00');
-    expect(reason.zh).toBe('1–6月累计完成9,999.99万元，为时序目标2.00亿元的49.9%，低于80%');
+    expect(reason.zh).toBe('1–6月累计完成9,999.99万元，为时序目标2.00亿元的50.0%，低于80%');
     const at = investment('10000.00', '20000.00').reason;
     expect(at.zh).toBe('1–6月累计完成1.00亿元，为时序目标2.00亿元的50.0%，低于80%');
     expect(at.en).toBe(
-      'Jan–Jun cumulative 1.00 hundred-million yuan is 50.0% of the timing target 2.00 hundred-million yuan, below 80%',
+      'Jan–Jun cumulative 1.00 100M yuan is 50.0% of the timing target 2.00 100M yuan, below 80%',
     );
   });
 
@@ -189,14 +192,28 @@ describe('investment rule', () => {
       '1月累计完成500.00万元，为时序目标1,000.00万元的50.0%，低于80%',
     );
     expect(result.reasons[0].en).toBe(
-      'January cumulative 500.00 ten-thousand yuan is 50.0% of the timing target 1,000.00 ten-thousand yuan, below 80%',
+      'January cumulative 500.00 10k yuan is 50.0% of the timing target 1,000.00 10k yuan, below 80%',
     );
   });
 
-  it('rounds the shown rate down, so the sentence never contradicts the level', () => {
-    expect(investment('760.99').reason.zh).toContain('的76.0%');
-    expect(investment('761.00').reason.zh).toContain('的76.1%');
-    expect(investment('999.99').reason.zh).toContain('的99.9%，低于100%');
+  it('rounds the rate half-up on the exact decimal, as every page does (issue 15 item 5)', () => {
+    // 74.05% exactly: a float division gives 74.04999…, which rounded the sentence to 74.0%
+    // while the project page showed 74.1% for the same month.
+    expect(investment('740.50').reason.zh).toContain('的74.1%');
+    expect(investment('740.50').reason.zh).toContain(`的${percent('740.50', '1000.00')}%`);
+    expect(investment('740.49').reason.zh).toContain('的74.0%');
+    expect(investment('3319.18', '4482.35').reason.zh).toContain(
+      `的${percent('3319.18', '4482.35')}%`,
+    );
+  });
+
+  it('judges the level on the shown rate, so the sentence never contradicts the level', () => {
+    const at = investment('999.50');
+    expect(at.reason.zh).toContain('的100.0%，达到时序目标');
+    expect(at.result.level).toBe('green');
+    expect(investment('999.49').reason.zh).toContain('的99.9%，低于100%');
+    expect(investment('799.50').reason.zh).toContain('的80.0%，低于100%');
+    expect(investment('799.49').reason.zh).toContain('的79.9%，低于80%');
   });
 
   it('does not apply when the timing target is zero', () => {
@@ -228,7 +245,7 @@ describe('reporting rule', () => {
           rule: 'investment',
           level: 'green',
           zh: '1–6月累计完成1,000.00万元，为时序目标1,000.00万元的100.0%，达到时序目标',
-          en: 'Jan–Jun cumulative 1,000.00 ten-thousand yuan is 100.0% of the timing target 1,000.00 ten-thousand yuan, on target',
+          en: 'Jan–Jun cumulative 1,000.00 10k yuan is 100.0% of the timing target 1,000.00 10k yuan, on target',
         },
         {
           rule: 'reporting',
@@ -443,9 +460,9 @@ describe('custom thresholds', () => {
     );
     expect(yellow.reason.en).toMatch(/is 70\.0% of .*, below 90%$/);
 
-    const red = investment('599.90', '1000.00', t);
+    const red = investment('599.40', '1000.00', t);
     expect(red.result.level).toBe('red');
-    expect(red.reason.zh).toBe('1–6月累计完成599.90万元，为时序目标1,000.00万元的59.9%，低于60%');
+    expect(red.reason.zh).toBe('1–6月累计完成599.40万元，为时序目标1,000.00万元的59.9%，低于60%');
     expect(investment('600.00', '1000.00', t).result.level).toBe('yellow');
   });
 
@@ -593,19 +610,52 @@ describe('properties', () => {
     );
   });
 
-  it('the investment level follows the exact rate against the default bands', () => {
+  it('the investment level follows the shown (one-decimal, half-up) rate against the default bands', () => {
     fc.assert(
       fc.property(positiveAmount, amount, (target, actual) => {
         const level = evaluateWarning(
           input({ plan: { annualTarget: target, timingTarget: target }, actual }),
         ).reasons.find((r) => r.rule === 'investment')!.level;
-        // Compare actual×100 with target×threshold in integer cents: no division, no rounding.
-        const a = BigInt(actual.replace('.', '')) * 100n;
+        // The shown rate r (one decimal, half-up) reaches a band b exactly when the exact rate
+        // reaches b − 0.05: actual×1000 ≥ target×(10b − 0.5), in integer cents, no division.
+        const a = BigInt(actual.replace('.', '')) * 2000n;
         const tg = BigInt(target.replace('.', ''));
-        const expected: Level = a >= tg * 100n ? 'green' : a >= tg * 80n ? 'yellow' : 'red';
+        const expected: Level = a >= tg * 1999n ? 'green' : a >= tg * 1599n ? 'yellow' : 'red';
         expect(level).toBe(expected);
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('milestone lateness, the one definition (issue 15 item 4)', () => {
+  const ms = { plannedDate: '2024-10-31', actualDate: null };
+
+  it('is measured at the end of a month that is over', () => {
+    const asOf = latenessAsOf({ year: 2024, month: 12 }, '2026-11-28');
+    expect(asOf).toBe('2024-12-31');
+    expect(milestoneLateness(ms, asOf)).toEqual({ daysLate: 61, level: 'red', asOf });
+  });
+
+  it('is measured today in a month not over yet, never at a day to come', () => {
+    const asOf = latenessAsOf({ year: 2026, month: 12 }, '2026-11-28');
+    expect(asOf).toBe('2026-11-28');
+    const result = evaluateWarning(
+      input({
+        period: { year: 2026, month: 12 },
+        today: '2026-11-28',
+        milestones: [{ name: '开工', ...ms }],
+      }),
+    );
+    const reason = result.reasons.find((r) => r.rule === 'milestone')!;
+    expect(reason.zh).toContain('截至2026-11-28未完成，滞后758天');
+    expect(reason.zh).not.toContain('2026-12-31');
+  });
+
+  it('uses the office threshold for its level', () => {
+    const late = milestoneLateness(ms, '2024-12-31', { milestoneRedAfterDays: 90 });
+    expect(late?.level).toBe('yellow');
+    expect(milestoneLateness({ ...ms, actualDate: '2024-12-01' }, '2024-12-31')).toBeNull();
+    expect(milestoneLateness(ms, '2024-10-31')).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { formatWan, type Wan, wanToYi } from './money.ts';
+import { formatWan, percent, type Wan, wanToYi } from './money.ts';
 import { daysBetween, monthEnd, type YearMonth } from './periods.ts';
 
 export const LEVELS = ['green', 'yellow', 'red'] as const;
@@ -65,6 +65,8 @@ export type WarningInput = {
   /** a report for the month was handed in (submitted or approved) */
   reported: boolean;
   milestones: { name: string; plannedDate: string | null; actualDate: string | null }[];
+  /** today (ISO date, the injected clock): lateness of a month not yet over is measured today */
+  today?: string;
 };
 
 export type WarningRule = 'investment' | 'milestone' | 'reporting';
@@ -72,13 +74,42 @@ export type WarningReason = { rule: WarningRule; level: Level; zh: string; en: s
 export type WarningResult = { level: Level; reasons: WarningReason[] };
 
 function money(value: Wan): { zh: string; en: string } {
+  // English units as in the web's glossary (src/web/i18n/en.ts): 100M yuan, 10k yuan.
   // Large sums read better in 亿元, small ones would round to 0.00亿.
   if (new Decimal(value).abs().greaterThanOrEqualTo(10000)) {
     const yi = wanToYi(value);
-    return { zh: `${yi}亿元`, en: `${yi} hundred-million yuan` };
+    return { zh: `${yi}亿元`, en: `${yi} 100M yuan` };
   }
   const w = formatWan(value);
-  return { zh: `${w}万元`, en: `${w} ten-thousand yuan` };
+  return { zh: `${w}万元`, en: `${w} 10k yuan` };
+}
+
+/**
+ * The day a milestone's lateness is measured at for a month: its last day, or today when the
+ * month is not over yet (a future month never says "截至<a day to come>").
+ */
+export function latenessAsOf(period: YearMonth, today?: string): string {
+  const end = monthEnd(period);
+  return today !== undefined && today < end ? today : end;
+}
+
+export type MilestoneLateness = { daysLate: number; level: Level; asOf: string };
+
+/**
+ * How late a milestone is at a day, with its level under the office's threshold; null when it
+ * is not due yet, was done by then, or has no planned date. The one definition of lateness:
+ * the warnings, the dashboard and the project page all show this number.
+ */
+export function milestoneLateness(
+  ms: { plannedDate: string | null; actualDate: string | null },
+  asOf: string,
+  t: Pick<WarningThresholds, 'milestoneRedAfterDays'> = DEFAULT_THRESHOLDS,
+): MilestoneLateness | null {
+  if (!ms.plannedDate || ms.plannedDate > asOf) return null;
+  if (ms.actualDate && ms.actualDate <= asOf) return null;
+  const daysLate = daysBetween(ms.plannedDate, asOf);
+  if (daysLate < 1) return null;
+  return { daysLate, level: daysLate > t.milestoneRedAfterDays ? 'red' : 'yellow', asOf };
 }
 
 /** Applies the investment, milestone and reporting rules to one project and month. */
@@ -92,9 +123,11 @@ export function evaluateWarning(
   const spanEn = m === 1 ? 'January' : `Jan–${MONTHS_EN[m - 1]}`;
 
   if (input.plan && new Decimal(input.plan.timingTarget).greaterThan(0)) {
-    const rate = new Decimal(input.actual).dividedBy(input.plan.timingTarget).times(100);
-    // Rounded down so the sentence never shows 100.0% beside a level that says below 100%.
-    const rateText = rate.toFixed(1, Decimal.ROUND_DOWN);
+    // The one rate rule (percent(): one decimal, half-up on the exact decimal), the same figure
+    // the dashboard, ledger and project page print; the level is judged on that shown rate, so
+    // a sentence never says 100.0% beside "below 100%" and no page shows 74.0% beside 74.1%.
+    const rateText = percent(input.actual, input.plan.timingTarget)!;
+    const rate = new Decimal(rateText);
     const actual = money(input.actual);
     const target = money(input.plan.timingTarget);
     let level: Level;
@@ -121,18 +154,15 @@ export function evaluateWarning(
     });
   }
 
-  const end = monthEnd(input.period);
+  const asOf = latenessAsOf(input.period, input.today);
   for (const ms of input.milestones) {
-    if (!ms.plannedDate || ms.plannedDate > end) continue;
-    if (ms.actualDate && ms.actualDate <= end) continue;
-    const late = daysBetween(ms.plannedDate, end);
-    if (late < 1) continue;
-    const level: Level = late > t.milestoneRedAfterDays ? 'red' : 'yellow';
+    const late = milestoneLateness(ms, asOf, t);
+    if (!late) continue;
     reasons.push({
       rule: 'milestone',
-      level,
-      zh: `节点“${ms.name}”计划${ms.plannedDate}完成，截至${end}未完成，滞后${late}天`,
-      en: `milestone "${ms.name}" planned for ${ms.plannedDate} not done by ${end}, ${late} days late`,
+      level: late.level,
+      zh: `节点“${ms.name}”计划${ms.plannedDate}完成，截至${asOf}未完成，滞后${late.daysLate}天`,
+      en: `milestone "${ms.name}" planned for ${ms.plannedDate} not done by ${asOf}, ${late.daysLate} days late`,
     });
   }
 
@@ -146,6 +176,14 @@ export function evaluateWarning(
   }
 
   return { level: worstLevel(reasons.map((r) => r.level)), reasons };
+}
+
+/**
+ * The order every warnings list is in: worst final level first, then by project code. The
+ * server answers in this order, so a list re-sorts as soon as an override changes a level.
+ */
+export function worstFirst(a: { level: Level; code: string }, b: { level: Level; code: string }) {
+  return RANK[b.level] - RANK[a.level] || a.code.localeCompare(b.code);
 }
 
 /** A coordinator's override wins over the computed level; without one the computed level stands. */

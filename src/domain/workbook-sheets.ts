@@ -286,7 +286,7 @@ export function locateHeader(
         issue(def.name, headerRow, columnLetter(i), text, {
           code: 'column.unit',
           reason: `金额单位应为万元，本列为“${unit}”`,
-          reasonEn: `amounts must be in 万元 (ten-thousand yuan), this column is in "${unit}"`,
+          reasonEn: `amounts must be in 万元 (10k yuan), this column is in "${unit}"`,
         }),
       );
     }
@@ -301,7 +301,7 @@ export function locateHeader(
           issue(def.name, r.row, columnLetter(i), text, {
             code: 'column.unit',
             reason: `金额单位应为万元，本表为“${m[1]}”`,
-            reasonEn: `amounts must be in 万元 (ten-thousand yuan), this sheet is in "${m[1]}"`,
+            reasonEn: `amounts must be in 万元 (10k yuan), this sheet is in "${m[1]}"`,
           }),
         );
       }

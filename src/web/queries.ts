@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { yearMonthOf } from '../domain/periods.ts';
+import type { DefaultPeriod } from '../contracts/dispatch.ts';
+import type { YearMonth } from '../domain/periods.ts';
 import { api } from './api.ts';
-import type { Named, Plan, Report, UnitRow } from './types.ts';
+import type { Named, Plan, UnitRow } from './types.ts';
 
 /** Lists that filters need everywhere; they change rarely. */
 export function useAreas() {
@@ -33,14 +34,15 @@ export function useOfficeName(fallback: string): string {
 }
 
 /**
- * The month the figures are "at" by default: the month of the latest report in the database
- * (an office looking at last year's workbook sees last year), else the current month.
+ * The month every page opens on, from the server (GET /api/dispatch/default-period): the
+ * latest month with approved figures in a year that has plans, the same for every user; a
+ * draft or a submitted report never moves it (issue 15 item 1).
  */
 export const latestMonthQuery = {
   queryKey: ['latest-month'],
-  queryFn: async () => {
-    const [latest] = await api<Report[]>('/reports', { query: { pageSize: 1 } });
-    return latest ? { year: latest.year, month: latest.month } : yearMonthOf(new Date());
+  queryFn: async (): Promise<YearMonth> => {
+    const p = await api<DefaultPeriod>('/dispatch/default-period');
+    return { year: p.year, month: p.month };
   },
   staleTime: 300_000,
 };

@@ -3,7 +3,7 @@
  * nothing of the server reaches the bundle) with dates as ISO strings.
  */
 
-import type { WarningThresholds } from '../domain/warning-rules.ts';
+import type { MilestoneLateness, WarningThresholds } from '../domain/warning-rules.ts';
 import type { DispatchResult } from '../server/modules/dispatch/dispatch.service.ts';
 import type { Milestone } from '../server/modules/milestones/milestones.service.ts';
 import type { milestoneChanges } from '../server/modules/milestones/milestones.table.ts';
@@ -14,6 +14,7 @@ import type { reportTransitions } from '../server/modules/reports/reports.table.
 import type { Unit } from '../server/modules/units/units.service.ts';
 import type { ProjectStanding } from '../server/modules/warnings/warnings.service.ts';
 import type { warningEvents } from '../server/modules/warnings/warnings.table.ts';
+import type { Action, Capabilities } from '../server/policy.ts';
 import type { Json } from './api.ts';
 
 export type Dispatch = Json<DispatchResult>;
@@ -24,7 +25,11 @@ export type Report = Json<ReportView>;
 export type ReportTransition = Json<typeof reportTransitions.$inferSelect>;
 export type ReportDetail = Report & { transitions: ReportTransition[] };
 export type MilestoneWithChanges = Json<
-  Milestone & { changes: (typeof milestoneChanges.$inferSelect)[] }
+  Milestone & {
+    changes: (typeof milestoneChanges.$inferSelect)[];
+    /** measured on the server at the page's month (or today): null when not late */
+    lateness: MilestoneLateness | null;
+  }
 >;
 /** /api/warnings strips the roll-up; when a server keeps it the ledger shows the figures too. */
 export type Standing = Json<Omit<ProjectStanding, 'rollup'>> & {
@@ -47,5 +52,10 @@ export type SessionUser = {
   unitName: string | null;
   mustChangePassword: boolean;
   totpEnabled: boolean;
+  /** while a reset password awaits its change: who reset it and when (ISO) */
+  passwordReset?: { by: string; at: string } | null;
 };
 export type SessionBody = { user: SessionUser; csrfToken: string };
+/** `/api/auth/me`: the log-in plus what the user may do, computed by the server's can(). */
+export type MeBody = SessionBody & { capabilities: Capabilities };
+export type { Action, Capabilities };

@@ -34,7 +34,7 @@ export function AmountInput({
         size={size}
         inputMode="decimal"
         placeholder={placeholder}
-        suffix={<span style={{ color: 'rgba(0,0,0,.45)' }}>{t('unit.wan')}</span>}
+        suffix={<span style={{ color: 'rgba(0,0,0,.58)' }}>{t('unit.wan')}</span>}
         onChange={(e) => onChange?.(e.target.value)}
         style={{ fontVariantNumeric: 'tabular-nums' }}
         {...rest}

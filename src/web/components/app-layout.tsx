@@ -8,6 +8,7 @@ import {
   EditOutlined,
   ImportOutlined,
   LogoutOutlined,
+  MenuOutlined,
   TableOutlined,
   TeamOutlined,
   UserOutlined,
@@ -26,25 +27,29 @@ import {
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import { type Capability, can, useAuth, useUser } from '../auth.tsx';
+import { useAuth, useCapabilities, useUser } from '../auth.tsx';
 import { type Lang, rememberLang } from '../i18n/index.ts';
+import type { Action } from '../types.ts';
 import { PageSpinner } from './states.tsx';
 
 const { Header, Sider, Content } = Layout;
 
-type NavItem = { path: string; key: string; icon: React.ReactNode; capability: Capability };
+/** Each menu entry shows when the server's capabilities grant its action. */
+type NavItem = { path: string; key: string; icon: React.ReactNode; capability: Action };
 
 const NAV: NavItem[] = [
-  { path: '/report', key: 'report', icon: <EditOutlined />, capability: 'report' },
-  { path: '/dashboard', key: 'dashboard', icon: <DashboardOutlined />, capability: 'readDispatch' },
-  { path: '/ledger', key: 'ledger', icon: <TableOutlined />, capability: 'readDispatch' },
-  { path: '/review', key: 'review', icon: <CheckSquareOutlined />, capability: 'review' },
-  { path: '/warnings', key: 'warnings', icon: <AlertOutlined />, capability: 'readDispatch' },
-  { path: '/import', key: 'imports', icon: <ImportOutlined />, capability: 'imports' },
-  { path: '/screen', key: 'screen', icon: <DesktopOutlined />, capability: 'readDispatch' },
-  { path: '/admin/users', key: 'users', icon: <TeamOutlined />, capability: 'users' },
-  { path: '/admin/units', key: 'units', icon: <ApartmentOutlined />, capability: 'units' },
-  { path: '/admin/audit', key: 'audit', icon: <AuditOutlined />, capability: 'audit' },
+  { path: '/report', key: 'report', icon: <EditOutlined />, capability: 'report.write' },
+  { path: '/dashboard', key: 'dashboard', icon: <DashboardOutlined />, capability: 'read' },
+  { path: '/ledger', key: 'ledger', icon: <TableOutlined />, capability: 'read' },
+  { path: '/review', key: 'review', icon: <CheckSquareOutlined />, capability: 'report.review' },
+  { path: '/warnings', key: 'warnings', icon: <AlertOutlined />, capability: 'read' },
+  { path: '/meetings', key: 'meetings', icon: <TeamOutlined />, capability: 'read' },
+  { path: '/action-items', key: 'actionItems', icon: <CheckSquareOutlined />, capability: 'read' },
+  { path: '/import', key: 'imports', icon: <ImportOutlined />, capability: 'ledger.write' },
+  { path: '/screen', key: 'screen', icon: <DesktopOutlined />, capability: 'read' },
+  { path: '/admin/users', key: 'users', icon: <TeamOutlined />, capability: 'user.read' },
+  { path: '/admin/units', key: 'units', icon: <ApartmentOutlined />, capability: 'ledger.write' },
+  { path: '/admin/audit', key: 'audit', icon: <AuditOutlined />, capability: 'audit.read' },
 ];
 
 export function LanguageSwitch({ dark }: { dark?: boolean }) {
@@ -77,12 +82,17 @@ export function AppLayout() {
   const screens = Grid.useBreakpoint();
   const narrow = !screens.md;
 
-  // Coordinators report too, but their day starts at the dashboard: put 本月填报 last for them.
-  const allowed = NAV.filter((n) => can(user.role, n.capability));
+  // Coordinators report too, but their day starts at the dashboard: 本月填报 comes first only
+  // for those whose home it is.
+  const capabilities = useCapabilities();
+  const allowed = NAV.filter((n) => capabilities.actions[n.capability]);
   const items =
-    user.role === 'coordinator'
-      ? [...allowed.filter((n) => n.key !== 'report'), ...allowed.filter((n) => n.key === 'report')]
-      : allowed;
+    capabilities.home === 'report'
+      ? allowed
+      : [
+          ...allowed.filter((n) => n.key !== 'report'),
+          ...allowed.filter((n) => n.key === 'report'),
+        ];
   const selected =
     items.find((n) => location.pathname.startsWith(n.path))?.path ??
     (location.pathname.startsWith('/projects') ? '/ledger' : '');
@@ -122,7 +132,7 @@ export function AppLayout() {
               padding: '0 20px',
               fontWeight: 700,
               fontSize: 18,
-              color: '#1677ff',
+              color: '#0958d9',
             }}
           >
             <img src="/favicon.svg" alt="" width={24} height={24} />
@@ -153,13 +163,13 @@ export function AppLayout() {
           }}
         >
           {narrow ? (
-            <Menu
-              mode="horizontal"
-              selectedKeys={[selected]}
-              items={menuItems}
-              style={{ flex: 1, minWidth: 0, borderBottom: 0 }}
-              aria-label={t('nav.menu')}
-            />
+            // A menu button, not a horizontal menu: antd hides a horizontal menu's overflow items
+            // with aria-hidden while their links stay focusable (axe aria-hidden-focus).
+            <Dropdown menu={{ items: menuItems, selectedKeys: [selected] }} trigger={['click']}>
+              <Button type="text" icon={<MenuOutlined />} data-testid="nav-menu">
+                {t(`nav.${items.find((n) => n.path === selected)?.key ?? 'menu'}` as 'nav.menu')}
+              </Button>
+            </Dropdown>
           ) : (
             <span style={{ fontSize: 15, color: 'rgba(0,0,0,.65)' }}>{t('app.fullName')}</span>
           )}

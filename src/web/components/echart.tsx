@@ -18,12 +18,15 @@ export function EChart({
   onClick,
   ariaLabel,
   testId,
+  renderer = 'canvas',
 }: {
   option: ChartOption;
   style?: CSSProperties;
   onClick?: (p: ChartClick) => void;
   ariaLabel: string;
   testId?: string;
+  /** SVG where the chart must stay sharp on a 4K wall and its words be real text (大屏). */
+  renderer?: 'canvas' | 'svg';
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<ECharts | null>(null);
@@ -38,7 +41,7 @@ export function EChart({
     let ro: ResizeObserver | null = null;
     void loadCharts().then(({ init }) => {
       if (disposed) return;
-      const c = init(el, undefined, { renderer: 'canvas' });
+      const c = init(el, undefined, { renderer });
       chart.current = c;
       c.on('click', (p) => clickRef.current?.(p as unknown as ChartClick));
       c.on('finished', () => el.setAttribute('data-rendered', 'true'));
@@ -52,7 +55,7 @@ export function EChart({
       chart.current?.dispose();
       chart.current = null;
     };
-  }, []);
+  }, [renderer]);
 
   useEffect(() => {
     chart.current?.setOption(option, true);

@@ -1,7 +1,7 @@
 import { BarChart, LineChart, PieChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 
 // Only what the pages draw, registered once when the charts chunk first loads.
 echarts.use([
@@ -12,6 +12,7 @@ echarts.use([
   TooltipComponent,
   LegendComponent,
   CanvasRenderer,
+  SVGRenderer,
 ]);
 
 export const init = echarts.init;

@@ -1,7 +1,8 @@
 import { Tag, Tooltip } from 'antd';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Level, WarningReason } from '../../domain/warning-rules.ts';
-import { LEVEL_COLOR, levelName } from '../format.ts';
+import { LEVEL_COLOR, LEVEL_TEXT, LEVEL_TINT, levelName } from '../format.ts';
 import type { Lang } from '../i18n/index.ts';
 
 export function useLang(): Lang {
@@ -22,10 +23,10 @@ export function LevelTag({
   const lang = useLang();
   const { t } = useTranslation();
   const tag = (
-    <Tag color={LEVEL_COLOR[level]} style={{ marginInlineEnd: 0, fontWeight: 500 }}>
+    <LevelToneTag level={level}>
       {levelName(level, lang)}
       {overridden ? ` · ${t('warnings.overridden')}` : ''}
-    </Tag>
+    </LevelToneTag>
   );
   const shown = reasons?.filter((r) => r.level !== 'green' || level === 'green') ?? [];
   if (shown.length === 0) return tag;
@@ -41,6 +42,40 @@ export function LevelTag({
     >
       <span>{tag}</span>
     </Tooltip>
+  );
+}
+
+/**
+ * A tag in a level's colours: the level colour as its border, readable dark text on a light
+ * tint (antd's own colour tags put the bright colour on its tint, 1.8:1 for amber). Never wraps.
+ */
+export function LevelToneTag({
+  level,
+  children,
+  wrap,
+}: {
+  /** null: a neutral tag (a milestone not yet due). */
+  level: Level | null;
+  children: ReactNode;
+  /** Long sentences (review hints) may wrap; level words never do. */
+  wrap?: boolean;
+}) {
+  return (
+    <Tag
+      variant="outlined"
+      style={{
+        marginInlineEnd: 0,
+        fontWeight: 500,
+        ...(level && {
+          color: LEVEL_TEXT[level],
+          background: LEVEL_TINT[level],
+          borderColor: LEVEL_COLOR[level],
+        }),
+        whiteSpace: wrap ? 'normal' : 'nowrap',
+      }}
+    >
+      {children}
+    </Tag>
   );
 }
 

@@ -8,7 +8,7 @@ export function PageSpinner() {
   return (
     <div style={{ padding: 80, textAlign: 'center' }} role="status">
       <Spin size="large" />
-      <div style={{ marginTop: 12, color: 'rgba(0,0,0,.45)' }}>{t('app.loading')}</div>
+      <div style={{ marginTop: 12, color: 'rgba(0,0,0,.58)' }}>{t('app.loading')}</div>
     </div>
   );
 }
@@ -42,7 +42,7 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
       description={
         <>
           <div>{text(error)}</div>
-          <div style={{ color: 'rgba(0,0,0,.45)', fontSize: 12 }}>
+          <div style={{ color: 'rgba(0,0,0,.58)', fontSize: 12 }}>
             {t('app.errorHelp')} {requestId ? `(${requestId})` : ''}
           </div>
         </>

@@ -32,7 +32,7 @@ export const en: Messages = {
   },
   unit: {
     yi: '100M yuan',
-    yiInline: ' ×100M yuan',
+    yiInline: ' 100M yuan',
     wan: '10k yuan',
   },
   nav: {
@@ -50,6 +50,8 @@ export const en: Messages = {
     logout: 'Log out',
     language: 'Language',
     menu: 'Menu',
+    meetings: 'Meetings',
+    actionItems: 'Action items',
   },
   roles: {
     coordinator: 'Coordinator',
@@ -95,6 +97,8 @@ export const en: Messages = {
     sessionExpiredTitle: 'Session timed out',
     changePassword: 'Change password',
     mustChange: 'First log-in or a reset password: set a new password first.',
+    resetBy:
+      'Your password was reset by {{by}} on {{at}}. Choose a new one only you know; if you did not ask for the reset, tell the security admin.',
     currentPassword: 'Current password',
     newPassword: 'New password',
     confirmPassword: 'Confirm new password',
@@ -133,8 +137,8 @@ export const en: Messages = {
   },
   dashboard: {
     title: 'Investment dispatch dashboard',
-    subtitle: '{{year}}, January–month {{month}}',
-    subtitleJan: '{{year}}, January',
+    subtitle: 'January–{{month, monthName}} {{year}}',
+    subtitleJan: 'January {{year}}',
     annualTarget: 'Annual target',
     timingTarget: 'Timing target',
     timingTargetAt: 'Timing target ({{month}})',
@@ -176,13 +180,19 @@ export const en: Messages = {
     lineageTitle: 'What makes “{{figure}}”',
     lineageHelp:
       'Through {{through}}, the approved reports of these projects add up to this figure; reports not yet approved do not count.',
+    lineageHelpAnnualTarget:
+      'The projects with a {{year}} plan under these filters; their annual targets add up to this figure.',
+    lineageHelpTimingTarget:
+      'Through {{through}}, the cumulative timing targets of these projects add up to this figure.',
+    lineageHelpRate:
+      'Through {{through}}, these projects’ approved cumulative completion divided by their cumulative timing targets gives this rate.',
     lineageProject: 'Project',
     lineageReports: 'Approved reports',
     lineageActual: 'Completed (10k yuan)',
     lineageTotal: 'Total',
     lineageMonths: '{{count}} months',
     lineagePartial: 'Many reports: only the first {{count}} are summed',
-    monthShort: 'M{{month}}',
+    monthShort: '{{month, monthShort}}',
   },
   screen: {
     title: 'Investment dispatch',
@@ -249,8 +259,19 @@ export const en: Messages = {
     setPlan: 'Set the annual plan',
     revisePlan: 'Revise the annual plan',
     timingTargets: 'Timing targets (cumulative, 10k yuan)',
-    monthTarget: 'Month {{month}}',
+    monthTarget: '{{month, monthName}}',
     fillEven: 'Spread evenly by month',
+    fillEvenConfirm: 'Spread evenly again?',
+    fillEvenReplaces: 'This replaces the targets already entered for {{months}}.',
+    fillEvenKeeps:
+      'Months before {{month, monthName}} are before the effective date and stay as they are.',
+    fillEvenImpossible:
+      'Cannot spread: enter the annual target first; the months before the effective date must not exceed it.',
+    pastMonthsConfirm: 'Change months before the effective date?',
+    pastMonthsChanged:
+      'This revision changes the targets of {{months}}, which are before its effective date. Change those past months?',
+    effectiveDateHelp:
+      'A revision applies from the month of its effective date, within the plan year.',
     planSaved: 'Plan saved',
     monthlyActual: 'Month (10k yuan)',
     cumulativeActual: 'Cumulative (10k yuan)',
@@ -290,17 +311,18 @@ export const en: Messages = {
   reporting: {
     title: 'Monthly report',
     subtitle: '{{month}}, {{unit}}',
-    due: 'Due: report for month {{month}}',
+    due: 'Due: the report for {{month}}',
     fill: 'Fill in',
     continue: 'Continue',
     resubmit: 'Fix and resubmit',
     view: 'View',
-    noProjects: 'Your unit has no projects to report on',
+    noProjects:
+      'Your unit has no projects to report on this month (finished, in use, or with no plan for the year)',
     returnedTitle: 'Returned reports',
     returnedHelp: 'Fix them as the reason says and submit again.',
-    formTitle: '{{project}} · report for month {{month}}',
+    formTitle: '{{project}} · report for {{month}}',
     investment: 'Investment this month (10k yuan)',
-    investmentHelp: 'You may type 1,234.5 or full-width digits; about {{yi}} × 100M yuan',
+    investmentHelp: 'You may type 1,234.5 or full-width digits; about {{yi}} 100M yuan',
     investmentInvalid: 'Enter a valid amount',
     progressPercent: 'Physical progress (%)',
     progressText: 'Progress description',
@@ -314,14 +336,18 @@ export const en: Messages = {
     farFromPlan:
       'This month is {{ratio}}× the month’s plan of {{plan}} (10k yuan); please check (you may still submit)',
     planMonth: 'Plan for the month (timing target increase): {{plan}} (10k yuan)',
+    lastReport: 'Last report ({{month}}): {{investment}} (10k yuan), progress {{progress}}',
+    noLastReport: 'No report handed in before',
+    planYear:
+      'Annual plan {{annual}}; cumulative timing target to this month {{cumulative}}; completed before this month {{actual}} (10k yuan)',
+    noPlanYear: 'No investment plan for {{year}}',
     submittedTitle: 'Submitted, awaiting review',
     submittedHelp:
       'Once a coordinator approves it, it counts in the dispatch figures; if it is returned you will see why on this page.',
     backToList: 'Back to my projects',
     readonly: 'This report is {{status}} and cannot be changed',
     lastMonth: 'Last month: {{investment}} (10k yuan), progress {{progress}}',
-    confirmSubmit:
-      'Submit the report for month {{month}}? It then awaits review and cannot be changed.',
+    confirmSubmit: 'Submit the report for {{month}}? It then awaits review and cannot be changed.',
     reviewedAt: 'Reviewed',
     photos: 'Site photos',
     photosHint:
@@ -410,6 +436,8 @@ export const en: Messages = {
     row: 'Row',
     field: 'Field',
     message: 'Problem',
+    value: 'Value',
+    nothing: 'Nothing to import',
     exportTitle: 'Export',
     exportHelp: 'Excel workbooks with the dashboard’s formats and colours.',
     exportLedger: 'Project ledger',
@@ -440,6 +468,7 @@ export const en: Messages = {
     disable: 'Disable',
     enable: 'Enable',
     resetPassword: 'Reset password',
+    dutyForbidden: 'Separation of duties: your duty cannot handle this account',
     initialPassword: 'Initial password',
     initialPasswordHelp: 'Leave empty to generate one; the user changes it at first log-in',
     created: 'User created',
@@ -494,7 +523,109 @@ export const en: Messages = {
     },
     created: 'Unit "{{name}}" created',
   },
+  coord: {
+    summary: '{{total}} items, {{overdue}} overdue',
+    overdueOnly: 'Overdue only',
+    overdueDays: '{{count}} days overdue',
+    content: 'Action item',
+    unit: 'Responsible unit',
+    project: 'Project',
+    meeting: 'Meeting',
+    assignedOn: 'Assigned',
+    deadline: 'Deadline',
+    progress: 'Latest progress',
+    requested: ' (extension asked to {{date}})',
+    newDeadline: 'New deadline asked for',
+    history: 'History',
+    assigned: 'Assigned',
+    deadlineMoved: 'Deadline moved from {{from}} to {{to}}',
+    itemTitle: 'Action item',
+    done: '{{step}}: done',
+    status: {
+      label: 'Status',
+      open: 'In progress',
+      answered: 'Progress reported',
+      extension_requested: 'Extension asked',
+      reported_done: 'Awaiting verification',
+      closed: 'Closed',
+    },
+    action: {
+      answer: 'Report progress',
+      request_extension: 'Ask for more time',
+      approve_extension: 'Grant extension',
+      reject_extension: 'Refuse extension',
+      report_done: 'Report done',
+      close: 'Verify and close',
+      send_back: 'Send back',
+    },
+    field: {
+      progress: 'Progress',
+      reason: 'Reason',
+      note: 'Note',
+    },
+    meetingTotal: '{{count}} meetings',
+    newMeeting: 'Record a meeting',
+    newItem: 'New action item',
+    kind: 'Kind',
+    kinds: {
+      task_force: 'Task-force meeting',
+      coordination: 'Coordination meeting',
+      regular: 'Regular meeting',
+      site_visit: 'Site visit',
+    },
+    title: 'Title',
+    heldOn: 'Date',
+    chair: 'Chair',
+    location: 'Place',
+    units: 'Attending units',
+    minutes: 'Minutes',
+    minutesHelp: 'Paste from Word: kept as plain text in paragraphs',
+    problems: 'Problems discussed ({{count}})',
+    items: 'Action items ({{count}})',
+    category: {
+      land: 'Land',
+      planning: 'Planning',
+      approval: 'Permits and approvals',
+      funding: 'Funding',
+      demolition: 'Land clearance',
+      utilities: 'Utilities relocation',
+      construction: 'Construction',
+      other: 'Other',
+    },
+    problemStatus: {
+      open: 'Open',
+      coordinating: 'Being coordinated',
+      resolved: 'Resolved',
+      escalated: 'Escalated',
+    },
+  },
   errors: {
     network: 'Cannot reach the server; check the network and try again',
   },
 };
+
+/**
+ * GLOSSARY: the one English name of each office term the English UI uses. A message says the
+ * term as written here and never one of its `avoid` variants (en.test.ts checks every message).
+ * Units are nouns after the figure, as in "104.91 100M yuan" and "Completed (10k yuan)"; months
+ * are English month names from format.ts ("June 2024", "January–June 2024", "Jun" on axes).
+ */
+export const GLOSSARY: readonly { zh: string; en: string; avoid: readonly RegExp[] }[] = [
+  {
+    zh: '亿元',
+    en: '100M yuan',
+    avoid: [/×\s*100M/, /hundred[- ]million/i, /100 million/i, /\b1e8\b/],
+  },
+  { zh: '万元', en: '10k yuan', avoid: [/ten[- ]thousand/i, /10,000 yuan/, /10 thousand/i] },
+  { zh: '月份', en: 'June 2024', avoid: [/\bmonth \{\{month/i, /–month/i, /\bM\{\{month\}\}/] },
+  { zh: '按期推进', en: 'On schedule', avoid: [/\bon track\b/i, /\bon time\b/i] },
+  { zh: '提请关注', en: 'Needs attention', avoid: [/\bwatch ?list\b/i, /\bcaution\b/i] },
+  { zh: '督办', en: 'Supervised', avoid: [/\bsupervision level\b/i, /\boverseen\b/i] },
+  { zh: '时序目标', en: 'Timing target', avoid: [/time[- ]series target/i, /schedule target/i] },
+  { zh: '年度计划', en: 'Annual target', avoid: [/yearly target/i, /annual goal/i] },
+  { zh: '台账', en: 'Ledger', avoid: [/\bregister\b/i, /\baccount book\b/i] },
+  { zh: '片区', en: 'Area', avoid: [/\bzone\b/i, /\bdistrict\b/i] },
+  { zh: '节点', en: 'Milestone', avoid: [/\bnodes?\b/i, /\bcheckpoint/i] },
+  { zh: '建设单位', en: 'Owner unit', avoid: [/\bbuilder unit\b/i, /\bconstruction unit\b/i] },
+  { zh: '大屏', en: 'Big screen', avoid: [/\blarge screen\b/i, /\bwall screen\b/i] },
+];

@@ -1,5 +1,6 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { addMonthFormatters } from '../format.ts';
 import { en } from './en.ts';
 import { zhCN } from './zh-CN.ts';
 
@@ -41,6 +42,7 @@ void i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false },
   returnNull: false,
 });
+addMonthFormatters(i18n);
 document.documentElement.lang = i18n.language;
 
 export { i18n };

@@ -1,8 +1,14 @@
 import { Decimal } from 'decimal.js';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { percent } from '../../../domain/money.ts';
-import { daysBetween, formatYearMonth, monthEnd, type YearMonth } from '../../../domain/periods.ts';
-import type { Level, WarningReason } from '../../../domain/warning-rules.ts';
+import { formatYearMonth, isoDateOf, type YearMonth } from '../../../domain/periods.ts';
+import {
+  type Level,
+  latenessAsOf,
+  milestoneLateness,
+  type WarningReason,
+  worstFirst,
+} from '../../../domain/warning-rules.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { projectScope } from '../../policy.ts';
@@ -10,7 +16,11 @@ import { milestones } from '../milestones/milestones.table.ts';
 import { type ProjectFilter, projectFilterSql } from '../projects/projects.service.ts';
 import { areas, categories, projects } from '../projects/projects.table.ts';
 import { units } from '../units/units.table.ts';
-import { evaluateMonth, type ProjectStanding } from '../warnings/warnings.service.ts';
+import {
+  evaluateMonth,
+  getThresholds,
+  type ProjectStanding,
+} from '../warnings/warnings.service.ts';
 
 export type Figures = {
   projects: number;
@@ -53,11 +63,14 @@ export type DispatchResult = Figures & {
     name: string;
     milestone: string;
     plannedDate: string;
+    /** measured by milestoneLateness() at `asOf`: the month's end, or today when it is not over */
     daysLate: number;
+    level: Level;
+    asOf: string;
   }[];
 };
 
-class Acc {
+export class Acc {
   projects = 0;
   plannedProjects = 0;
   annual = new Decimal(0);
@@ -137,10 +150,9 @@ export async function dispatchFigures(
       }
     }
   }
-  const rank: Record<Level, number> = { red: 0, yellow: 1, green: 2 };
   const flagged = standings
     .filter((s) => s.level !== 'green')
-    .sort((a, b) => rank[a.level] - rank[b.level] || a.code.localeCompare(b.code))
+    .sort(worstFirst)
     .map((s) => ({
       projectId: s.projectId,
       code: s.code,
@@ -153,30 +165,39 @@ export async function dispatchFigures(
       reasons: s.reasons.filter((r) => r.level !== 'green'),
     }));
 
-  const end = monthEnd(period);
-  const overdue = await db
-    .select({
-      projectId: projects.id,
-      code: projects.code,
-      name: projects.name,
-      milestone: milestones.name,
-      plannedDate: milestones.plannedDate,
-    })
-    .from(milestones)
-    .innerJoin(projects, eq(projects.id, milestones.projectId))
-    .leftJoin(areas, eq(areas.id, projects.areaId))
-    .leftJoin(categories, eq(categories.id, projects.categoryId))
-    .leftJoin(units, eq(units.id, projects.ownerUnitId))
-    .where(
-      and(
-        projectScope(ctx.actor),
-        isNull(projects.archivedAt),
-        ...projectFilterSql(opts.filter ?? {}),
-        sql`${milestones.plannedDate} < ${end}`,
-        sql`(${milestones.actualDate} is null or ${milestones.actualDate} > ${end})`,
-      ),
-    )
-    .orderBy(asc(milestones.plannedDate), asc(projects.code));
+  // Candidates only (planned by the month's end); whether and how late each one is, is decided
+  // by milestoneLateness(), the same definition the warnings and the project page use.
+  const asOf = latenessAsOf(period, isoDateOf(ctx.now));
+  const [candidates, thresholds] = await Promise.all([
+    db
+      .select({
+        projectId: projects.id,
+        code: projects.code,
+        name: projects.name,
+        milestone: milestones.name,
+        plannedDate: milestones.plannedDate,
+        actualDate: milestones.actualDate,
+      })
+      .from(milestones)
+      .innerJoin(projects, eq(projects.id, milestones.projectId))
+      .leftJoin(areas, eq(areas.id, projects.areaId))
+      .leftJoin(categories, eq(categories.id, projects.categoryId))
+      .leftJoin(units, eq(units.id, projects.ownerUnitId))
+      .where(
+        and(
+          projectScope(ctx.actor),
+          isNull(projects.archivedAt),
+          ...projectFilterSql(opts.filter ?? {}),
+          sql`${milestones.plannedDate} <= ${asOf}`,
+        ),
+      )
+      .orderBy(asc(milestones.plannedDate), asc(projects.code)),
+    getThresholds(db, ctx),
+  ]);
+  const overdue = candidates.flatMap(({ actualDate, ...o }) => {
+    const late = milestoneLateness({ plannedDate: o.plannedDate, actualDate }, asOf, thresholds);
+    return late ? [{ ...o, plannedDate: o.plannedDate!, ...late }] : [];
+  });
 
   const groups = <K extends string>(map: Map<string, Acc>, key: K) =>
     [...map.entries()].map(
@@ -197,10 +218,6 @@ export async function dispatchFigures(
       actual: m <= i ? s.actual.toFixed(2) : null,
     })),
     flagged,
-    overdueMilestones: overdue.map((o) => ({
-      ...o,
-      plannedDate: o.plannedDate!,
-      daysLate: daysBetween(o.plannedDate!, end),
-    })),
+    overdueMilestones: overdue,
   };
 }

@@ -41,6 +41,7 @@ async function report(
     year: 2026,
     month,
     investment,
+    version: 0,
   });
   expect(res.status, res.raw).toBe(200);
   const id = res.body.id;
@@ -266,6 +267,8 @@ describe('GET /api/dispatch', () => {
         milestone: '开工',
         plannedDate: '2026-05-15',
         daysLate: 46,
+        level: 'red',
+        asOf: '2026-06-30',
       },
     ]);
   });
@@ -364,5 +367,171 @@ describe('GET /api/dispatch/rollups/verify', () => {
     await report('D-4', 6, '10', 'draft');
     const res = await call('GET', '/api/dispatch/rollups/verify');
     expect(res.body.differences).toEqual([]);
+  });
+});
+
+describe('GET /api/dispatch/lineage (issue 15 item 2)', () => {
+  const FILTERS: Record<string, string>[] = [
+    {},
+    { area: 'D甲片区' },
+    { area: 'D乙片区' },
+    { tag: '六重' },
+    { tag: '市投市建' },
+    { area: 'D甲片区', tag: '六重' },
+    { area: 'D乙片区', tag: '市投市建' },
+    { area: 'D乙片区', tag: '六重' },
+  ];
+  const CARDS = {
+    annualTarget: 'annualTarget',
+    timingTarget: 'timingTarget',
+    actual: 'actual',
+    rate: 'rateVsTiming',
+  } as const;
+
+  it('each card’s lineage lists that card’s rows and totals to the card, under every filter', async () => {
+    for (const through of ['2026-03', '2026-06', '2026-12']) {
+      for (const filter of FILTERS) {
+        const d = await dispatch({ through, ...filter });
+        for (const [figure, key] of Object.entries(CARDS)) {
+          const rows: Json[] = [];
+          let first: Json;
+          for (let page = 1; ; page++) {
+            const q = new URLSearchParams({
+              through,
+              ...filter,
+              figure,
+              page: String(page),
+              pageSize: '2',
+            });
+            const res = await call('GET', `/api/dispatch/lineage?${q}`);
+            expect(res.status, res.raw).toBe(200);
+            first ??= res.body;
+            rows.push(...res.body.rows);
+            if (res.body.rows.length < 2) break;
+          }
+          const where = `${figure} ${through} ${JSON.stringify(filter)}`;
+          expect(first.total, where).toBe(d[key]);
+          expect(rows.length, where).toBe(first.count);
+          expect(rows.length, where).toBe(d.plannedProjects);
+          if (figure === 'rate') {
+            expect(sum(rows.map((r) => r.actual)), where).toBe(d.actual);
+            expect(sum(rows.map((r) => r.timingTarget)), where).toBe(d.timingTarget);
+          } else {
+            // the rows are the card's own figure: plan rows for the plan, not the completion
+            expect(sum(rows.map((r) => r.value)), where).toBe(d[key]);
+            expect(
+              rows.every((r) => r.value === r[figure]),
+              where,
+            ).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it('lists the plan, not the completion, behind 年度计划', async () => {
+    const l = (await call('GET', '/api/dispatch/lineage?through=2026-06&figure=annualTarget')).body;
+    const d2 = l.rows.find((r: Json) => r.code === 'D-2');
+    expect(d2.value).toBe('3000.00');
+    expect(d2.actual).toBe('1600.00');
+    expect(d2.monthlyActual).toEqual(['0.00', '0.00', '0.00', '0.00', '0.00', '1600.00']);
+  });
+
+  it('refuses an unknown figure naming the field', async () => {
+    const res = await call('GET', '/api/dispatch/lineage?through=2026-06&figure=plan');
+    expect(res.status).toBe(400);
+    expect(res.raw).toContain('figure');
+  });
+});
+
+describe('one milestone, one delay (issue 15 item 4)', () => {
+  it('measures lateness at the month’s end, or today in a month not over, the same on every answer', async () => {
+    // the test clock is 2026-11-24: December is not over, so lateness is measured today
+    for (const [month, asOf, days] of [
+      ['2026-06', '2026-06-30', 46],
+      ['2026-12', '2026-11-24', 193],
+    ] as const) {
+      const d = await dispatch({ through: month });
+      const o = d.overdueMilestones.find((x: Json) => x.code === 'D-4');
+      expect(o).toMatchObject({ daysLate: days, asOf, level: 'red' });
+      const ms = (await call('GET', `/api/projects/D-4/milestones?month=${month}`)).body;
+      expect(ms[0].lateness).toEqual({ daysLate: days, asOf, level: 'red' });
+      const w = (await call('GET', `/api/warnings?month=${month}`)).body;
+      const reason = w
+        .find((s: Json) => s.code === 'D-4')
+        .reasons.find((r: Json) => r.rule === 'milestone');
+      expect(reason.zh).toContain(`截至${asOf}未完成，滞后${days}天`);
+      expect(reason.zh).not.toContain('2026-12-31');
+    }
+  });
+
+  it('uses the office’s threshold for the level', async () => {
+    const current = (await call('GET', '/api/settings/warnings')).body;
+    const res = await call('PUT', '/api/settings/warnings', {
+      ...current,
+      milestoneRedAfterDays: 60,
+    });
+    expect(res.status, res.raw).toBe(200);
+    const d = await dispatch({ through: '2026-06' });
+    expect(d.overdueMilestones.find((x: Json) => x.code === 'D-4')).toMatchObject({
+      daysLate: 46,
+      level: 'yellow',
+    });
+    const ms = (await call('GET', '/api/projects/D-4/milestones?month=2026-06')).body;
+    expect(ms[0].lateness.level).toBe('yellow');
+    const back = (await call('GET', '/api/settings/warnings')).body;
+    await call('PUT', '/api/settings/warnings', { ...back, milestoneRedAfterDays: 30 });
+  });
+
+  it('lists a project’s milestones in planned-date order (item 6)', async () => {
+    await milestone('D-1', 'completion', '2026-03-01');
+    const ms = (await call('GET', '/api/projects/D-1/milestones?month=2026-06')).body;
+    expect(ms.map((m: Json) => m.plannedDate)).toEqual(['2026-03-01', '2026-04-01', '2026-07-15']);
+    expect(ms.map((m: Json) => m.lateness?.daysLate ?? null)).toEqual([121, null, null]);
+  });
+});
+
+describe('GET /api/dispatch/default-period (issue 15 item 1)', () => {
+  it('is the latest month with approved figures in a planned year; drafts and submitted reports never move it', async () => {
+    const period = async () => {
+      const res = await call('GET', '/api/dispatch/default-period');
+      expect(res.status, res.raw).toBe(200);
+      return res.body;
+    };
+    expect(await period()).toEqual({
+      year: 2026,
+      month: 6,
+      through: '2026-06',
+      source: 'approved',
+    });
+    await createProject('D-6', null, []);
+    await plan('D-6', '60', linear(5));
+    await report('D-6', 11, '5', 'submitted');
+    await report('D-6', 10, '5', 'draft');
+    expect((await period()).through).toBe('2026-06');
+    // an approved report of a year without plans does not move it either
+    const res = await call('POST', '/api/reports', {
+      projectId: ids['D-6'],
+      year: 2025,
+      month: 12,
+      investment: '1',
+      version: 0,
+    });
+    expect(res.status, res.raw).toBe(200);
+    const submitted = await call('POST', `/api/reports/${res.body.id}/submit`, {});
+    expect(submitted.status, submitted.raw).toBe(200);
+    const approved = await call('POST', `/api/reports/${res.body.id}/approve`, {});
+    expect(approved.status, approved.raw).toBe(200);
+    expect((await period()).through).toBe('2026-06');
+    // once the office approves November, November is everyone's month
+    const list = (await call('GET', `/api/reports?projectId=${ids['D-6']}&year=2026`)).body;
+    const nov = list.find((r: Json) => r.month === 11);
+    expect((await call('POST', `/api/reports/${nov.id}/approve`, {})).status).toBe(200);
+    expect(await period()).toEqual({
+      year: 2026,
+      month: 11,
+      through: '2026-11',
+      source: 'approved',
+    });
   });
 });

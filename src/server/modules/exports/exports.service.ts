@@ -168,7 +168,8 @@ async function templateWorkbook(): Promise<Buffer> {
     addStyledSheet(wb, {
       name,
       title: titles[name],
-      unit: UNIT_NOTE,
+      // 节点 holds dates and names only: a 单位：万元 line above its date columns misleads.
+      unit: name === '节点' ? undefined : UNIT_NOTE,
       columns,
       freezeColumns: name === '项目台账' ? 3 : 1,
     });

@@ -204,6 +204,9 @@ describe('the other exports', () => {
     for (const name of ['项目台账', '年度计划', '月度完成', '节点'] as const) {
       expect(values(wb.getWorksheet(name)!)[2]).toEqual(SHEETS[name].columns.map(templateHeader));
     }
+    // Amount sheets say their unit; 节点 holds dates, so no 单位：万元 line above them.
+    expect(values(wb.getWorksheet('年度计划')!)[1]).toContain('单位：万元');
+    expect(values(wb.getWorksheet('节点')!)[1] ?? []).not.toContain('单位：万元');
     expect(values(wb.getWorksheet('月度完成')!)[2]).toEqual([
       '项目编号',
       '月份',

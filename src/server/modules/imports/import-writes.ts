@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { defaultEffectiveDate } from '../../../domain/investment-plan.ts';
 import { STANDARD_MILESTONES } from '../../../domain/milestones.ts';
 import { isoDateOf } from '../../../domain/periods.ts';
 import type { Ctx } from '../../context.ts';
@@ -102,7 +103,8 @@ export async function writeImport(
   const idOf = (code: string) => idByCode.get(code)!;
 
   // Plans: a first plan is also the start-of-year plan; a change is a revision with its reason.
-  const effectiveDate = isoDateOf(ctx.now);
+  // Like a plan set by hand: effective inside the plan's own year (today when it is this year).
+  const effectiveDate = (year: number) => defaultEffectiveDate(year, isoDateOf(ctx.now));
   const revisions: (typeof planRevisions.$inferInsert)[] = [];
   const fresh = plan.plans.filter((p) => !p.existing);
   for (const chunk of batches(fresh)) {
@@ -134,7 +136,7 @@ export async function writeImport(
         revision: 1,
         annualTarget: p.annualTarget,
         timingTargets: p.timingTargets,
-        effectiveDate,
+        effectiveDate: effectiveDate(p.year),
         reason: '年初计划（Excel导入）',
         actor: ctx.actor.name,
         createdAt: ctx.now,
@@ -164,7 +166,7 @@ export async function writeImport(
         revision: p.existing!.revision + 1,
         annualTarget: p.annualTarget,
         timingTargets: p.timingTargets,
-        effectiveDate,
+        effectiveDate: effectiveDate(p.year),
         reason: 'Excel导入调整',
         actor: ctx.actor.name,
         createdAt: ctx.now,

@@ -23,7 +23,7 @@ import {
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { AppError } from '../../errors.ts';
-import { assertCan, can } from '../../policy.ts';
+import { type Action, assertCan, can } from '../../policy.ts';
 import { milestones } from '../milestones/milestones.table.ts';
 import { investmentPlans } from '../plans/plans.table.ts';
 import { areas, categories, projects } from '../projects/projects.table.ts';
@@ -155,6 +155,14 @@ const show = (v: unknown): string | null => {
   return String(v);
 };
 
+/** What each sheet writes, as the action policy.ts grants. */
+const SHEET_ACTIONS: Record<SheetName, Action> = {
+  项目台账: 'ledger.write',
+  年度计划: 'plan.write',
+  月度完成: 'report.write',
+  节点: 'milestone.write',
+};
+
 /**
  * Imports a workbook (or a 月度完成 CSV): reads and checks every sheet, reports every error at
  * once, and only when there is none writes everything in one transaction, set-based. Projects
@@ -202,9 +210,29 @@ export async function importWorkbook(
   if (!read.ok) return finish([read.issue], new Set());
 
   const grids = new Map<SheetName, Grid>();
+  const emptySheets: SheetName[] = [];
   for (const name of SHEET_NAMES) {
     const grid = findSheet(read.sheets, name);
     if (grid && sheetHasData(grid, SHEETS[name])) grids.set(name, { ...grid, name });
+    else if (grid) emptySheets.push(name);
+  }
+  if (grids.size === 0 && emptySheets.length > 0) {
+    // The app's own blank template: the sheets are there, only empty. Saying "sheets missing"
+    // sends people looking for sheets they can see; say plainly there is nothing to import.
+    return finish(
+      [
+        {
+          sheet: null,
+          row: null,
+          column: null,
+          value: null,
+          code: 'file.empty',
+          reason: `没有可导入的数据：工作表${emptySheets.join('、')}都是空的，请在表头下方填写后再导入`,
+          reasonEn: `nothing to import: the sheets ${emptySheets.join(', ')} are empty; fill in rows below their headers, then import`,
+        },
+      ],
+      new Set(),
+    );
   }
   if (grids.size === 0) {
     return finish(
@@ -234,16 +262,16 @@ export async function importWorkbook(
       column: null,
       value: null,
       code: 'sheet.forbidden',
-      reason: '填报员只能导入本单位项目的月度完成，不能导入本工作表',
-      reasonEn: 'a reporter may import only the 月度完成 of their own unit, not this sheet',
+      reason: '没有修改本工作表数据的权限，不能导入本工作表',
+      reasonEn: 'you may not change what this sheet holds, so it cannot be imported',
     });
-  const isReporter = ctx.actor.role === 'reporter';
-  const allowed: Record<SheetName, boolean> = {
-    项目台账: !isReporter && can(ctx.actor, 'ledger.write'),
-    年度计划: !isReporter && can(ctx.actor, 'plan.write'),
-    月度完成: can(ctx.actor, 'report.write'),
-    节点: !isReporter && can(ctx.actor, 'milestone.write'),
-  };
+  // An import may write exactly what its author may write through the API: the same can(),
+  // per sheet here and per project row in resolve() (a reporter: their own unit's projects).
+  const allowed = Object.fromEntries(
+    SHEET_NAMES.map((name) => [name, can(ctx.actor, SHEET_ACTIONS[name])]),
+  ) as Record<SheetName, boolean>;
+  // A reporter sees only their unit's projects: "not found" and "not yours" must read alike.
+  const unitScoped = ctx.actor.unitId !== null;
   for (const name of result.sheets) if (!allowed[name]) forbidden(name);
 
   const now = yearMonthOf(ctx.now);
@@ -308,18 +336,20 @@ export async function importWorkbook(
       row: { row: number; code: string },
     ) => {
       const found = existing.byCode.get(row.code);
-      const inScope = found ? can(ctx.actor, 'report.write', found.ownerUnitId) : false;
-      if ((found && inScope) || (!isReporter && ledgerCodes.has(row.code))) return found ?? null;
+      const inScope = found ? can(ctx.actor, SHEET_ACTIONS[sheet], found.ownerUnitId) : false;
+      if ((found && inScope) || (allowed.项目台账 && ledgerCodes.has(row.code))) {
+        return found ?? null;
+      }
       issues.push({
         sheet,
         row: row.row,
         column: letters.code ?? null,
         value: row.code,
         code: 'code.unknown',
-        reason: isReporter
+        reason: unitScoped
           ? `项目编号“${row.code}”不存在或不属于本单位`
           : `项目编号“${row.code}”不存在（台账和本工作簿的项目台账中都没有）`,
-        reasonEn: isReporter
+        reasonEn: unitScoped
           ? `project code "${row.code}" does not exist or is not your unit's`
           : `project code "${row.code}" does not exist (neither in the ledger nor in this workbook's 项目台账)`,
       });

@@ -625,7 +625,7 @@ describe('who may import what', () => {
     reporter = await testContext(t.database, { role: 'reporter', unitId: mine });
   });
 
-  it("a reporter may import only their own unit's 月度完成; everything else is refused, nothing written", async () => {
+  it("a reporter may import only their own unit's 月度完成 and 节点; everything else is refused, nothing written", async () => {
     const before = await snapshot();
     const result = await run(
       [
@@ -649,7 +649,7 @@ describe('who may import what', () => {
       { as: reporter },
     );
     expect(result.errors.map((e) => formatIssue(e))).toEqual([
-      '项目台账: 填报员只能导入本单位项目的月度完成，不能导入本工作表',
+      '项目台账: 没有修改本工作表数据的权限，不能导入本工作表',
       '月度完成!A3 "R-OTHER": 项目编号“R-OTHER”不存在或不属于本单位',
       '月度完成!A4 "R-NONE": 项目编号“R-NONE”不存在或不属于本单位',
     ]);
@@ -685,6 +685,38 @@ describe('who may import what', () => {
     expect(changed.errors.map((e) => [e.row, e.column, e.code])).toEqual([
       [2, 'C', 'report.locked'],
     ]);
+  });
+
+  it("a reporter imports their own unit's 节点, as policy.ts lets them write milestones", async () => {
+    const header = ['项目编号', '节点名称', '计划日期', '实际日期'];
+    const refused = await run(
+      [
+        {
+          name: '节点',
+          rows: [
+            header,
+            ['R-MINE', '开工', '2026-03-01', null],
+            ['R-OTHER', '开工', '2026-03-01', null],
+          ],
+        },
+      ],
+      { as: reporter },
+    );
+    expect(refused.errors.map((e) => formatIssue(e))).toEqual([
+      '节点!A3 "R-OTHER": 项目编号“R-OTHER”不存在或不属于本单位',
+    ]);
+    const result = await run(
+      [{ name: '节点', rows: [header, ['R-MINE', '开工', '2026-03-01', null]] }],
+      { as: reporter },
+    );
+    expect(result.ok, JSON.stringify(result.errors)).toBe(true);
+    expect(result.summary.milestones).toEqual({ created: 1, updated: 0, unchanged: 0 });
+    const rows = await db
+      .select({ name: milestones.name, plannedDate: milestones.plannedDate })
+      .from(milestones)
+      .innerJoin(projects, eq(projects.id, milestones.projectId))
+      .where(eq(projects.code, 'R-MINE'));
+    expect(rows).toEqual([{ name: '开工', plannedDate: '2026-03-01' }]);
   });
 
   it('a leader may not import at all', async () => {
@@ -973,7 +1005,13 @@ describe('HTTP', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
     expect(res.headers['content-disposition']).toContain("filename*=UTF-8''");
+    // The blank template is "nothing to import", said plainly, not "sheets missing".
     const r = await importWorkbook(db, ctx, res.rawPayload, { dryRun: true });
-    expect(r.errors.map((e) => e.code)).toEqual(['file.no_sheets']);
+    expect(r.ok).toBe(false);
+    expect(r.errors.map((e) => e.code)).toEqual(['file.empty']);
+    expect(r.errors[0]!.reason).toBe(
+      '没有可导入的数据：工作表项目台账、年度计划、月度完成、节点都是空的，请在表头下方填写后再导入',
+    );
+    expect(r.errors[0]!.reasonEn).toMatch(/^nothing to import: the sheets 项目台账, 年度计划/);
   });
 });

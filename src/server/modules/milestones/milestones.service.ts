@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import {
   type MilestoneInput,
   type MilestonePatch,
@@ -6,10 +6,17 @@ import {
   milestonePatch,
 } from '../../../contracts/milestones.ts';
 import { milestoneNameZh, STANDARD_MILESTONES } from '../../../domain/milestones.ts';
+import { isoDateOf, type YearMonth } from '../../../domain/periods.ts';
+import {
+  latenessAsOf,
+  type MilestoneLateness,
+  milestoneLateness,
+} from '../../../domain/warning-rules.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { AppError, notFound, staleVersion } from '../../errors.ts';
 import { loadProjectFor } from '../projects/projects.service.ts';
+import { getThresholds } from '../warnings/warnings.service.ts';
 import { milestoneChanges, milestones } from './milestones.table.ts';
 
 export type Milestone = typeof milestones.$inferSelect;
@@ -101,17 +108,36 @@ export async function updateMilestone(
   });
 }
 
+/**
+ * A project's milestones in planned-date order (undated ones last, in their standard order),
+ * each with its lateness at the period, measured by milestoneLateness() with the office's
+ * threshold: the same number the dashboard and the warnings show.
+ */
 export async function listMilestones(
   db: Db,
   ctx: Ctx,
   projectId: number,
-): Promise<(Milestone & { changes: (typeof milestoneChanges.$inferSelect)[] })[]> {
+  period: YearMonth,
+): Promise<
+  (Milestone & {
+    changes: (typeof milestoneChanges.$inferSelect)[];
+    lateness: MilestoneLateness | null;
+  })[]
+> {
   await loadProjectFor(db, ctx, 'read', projectId);
-  const rows = await db
-    .select()
-    .from(milestones)
-    .where(eq(milestones.projectId, projectId))
-    .orderBy(asc(milestones.sortOrder), asc(milestones.id));
+  const [rows, thresholds] = await Promise.all([
+    db
+      .select()
+      .from(milestones)
+      .where(eq(milestones.projectId, projectId))
+      .orderBy(
+        sql`${milestones.plannedDate} asc nulls last`,
+        asc(milestones.sortOrder),
+        asc(milestones.id),
+      ),
+    getThresholds(db, ctx),
+  ]);
+  const asOf = latenessAsOf(period, isoDateOf(ctx.now));
   const changes = await db
     .select({ change: milestoneChanges })
     .from(milestoneChanges)
@@ -121,5 +147,6 @@ export async function listMilestones(
   return rows.map((m) => ({
     ...m,
     changes: changes.map((c) => c.change).filter((c) => c.milestoneId === m.id),
+    lateness: milestoneLateness(m, asOf, thresholds),
   }));
 }

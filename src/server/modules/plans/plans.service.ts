@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { type PlanInput, planInput } from '../../../contracts/plans.ts';
-import { validatePlan } from '../../../domain/investment-plan.ts';
+import { defaultEffectiveDate, validatePlan } from '../../../domain/investment-plan.ts';
 import { wan } from '../../../domain/money.ts';
 import { isoDateOf } from '../../../domain/periods.ts';
 import type { Ctx } from '../../context.ts';
@@ -46,7 +46,18 @@ export async function setPlan(db: Db, ctx: Ctx, raw: PlanInput): Promise<PlanVie
       problems: checked.problems,
     });
   }
-  const effectiveDate = input.effectiveDate ?? isoDateOf(ctx.now);
+  // A plan's dates live in its year: a 2024 revision recorded today takes effect in 2024.
+  const effectiveDate = input.effectiveDate ?? defaultEffectiveDate(input.year, isoDateOf(ctx.now));
+  if (!effectiveDate.startsWith(`${input.year}-`)) {
+    throw new AppError(
+      'plan.effective_date_year',
+      `生效日期${effectiveDate}应在${input.year}年内`,
+      {
+        field: 'effectiveDate',
+        messageEn: `the effective date ${effectiveDate} must be within ${input.year}`,
+      },
+    );
+  }
   return db.transaction(async (tx) => {
     await loadProjectFor(tx, ctx, 'plan.write', input.projectId);
     const [current] = await tx

@@ -316,3 +316,39 @@ describe('revising a year plan', () => {
     });
   });
 });
+
+describe('the effective date lives in the plan year (issue 15, item 7)', () => {
+  it('defaults a past year plan and its revision inside that year, and refuses a date outside it', async () => {
+    await createProject('PL-2024');
+    const first = await call('PUT', '/api/projects/PL-2024/plans/2024', {
+      annualTarget: '1200',
+      timingTargets: linear(100),
+    });
+    expect(first.status, first.raw).toBe(200);
+    // Today (2026-11-24 in the test clock) is outside 2024: the plan takes the year's last day.
+    expect(first.body.revisions[0].effectiveDate).toBe('2024-12-31');
+    const outside = await call('PUT', '/api/projects/PL-2024/plans/2024', {
+      annualTarget: '1800',
+      timingTargets: linear(150),
+      reason: '补录调整',
+      effectiveDate: '2026-11-24',
+      version: 1,
+    });
+    expect(outside.status, outside.raw).toBe(400);
+    expect(outside.body.error).toMatchObject({
+      code: 'plan.effective_date_year',
+      field: 'effectiveDate',
+    });
+    const revised = await call('PUT', '/api/projects/PL-2024/plans/2024', {
+      annualTarget: '1800',
+      timingTargets: linear(150),
+      reason: '补录调整',
+      version: 1,
+    });
+    expect(revised.status, revised.raw).toBe(200);
+    expect(revised.body.revisions.map((r: Json) => r.effectiveDate)).toEqual([
+      '2024-12-31',
+      '2024-12-31',
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, isNotNull, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, isNotNull, isNull, or, type SQL, sql } from 'drizzle-orm';
 import {
   type ProjectListQuery,
   type ProjectPatch,
@@ -6,11 +6,15 @@ import {
   projectListQuery,
   projectPatch,
 } from '../../../contracts/projects.ts';
-import { wan } from '../../../domain/money.ts';
+import { percent, wan } from '../../../domain/money.ts';
+import { parseYearMonth } from '../../../domain/periods.ts';
+import { PHASES_NOT_DUE } from '../../../domain/reporting-duty.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { AppError, notFound, staleVersion } from '../../errors.ts';
 import { assertCan, projectScope } from '../../policy.ts';
+import { projectYearRollups } from '../dispatch/rollups.table.ts';
+import { monthlyReports } from '../reports/reports.table.ts';
 import { units } from '../units/units.table.ts';
 import { areas, categories, projects } from './projects.table.ts';
 
@@ -242,11 +246,17 @@ export async function listProjects(
   db: Db,
   ctx: Ctx,
   raw: ProjectListQuery = {},
-): Promise<{ items: ProjectView[]; total: number; page: number; pageSize: number }> {
+): Promise<{
+  items: (ProjectView & { figures?: ProjectFigures | null })[];
+  total: number;
+  page: number;
+  pageSize: number;
+}> {
   const q = projectListQuery.parse(raw);
   const where = [projectScope(ctx.actor), ...projectFilterSql(q)];
   if (q.archived === 'exclude') where.push(isNull(projects.archivedAt));
   if (q.archived === 'only') where.push(isNotNull(projects.archivedAt));
+  if (q.due) where.push(reportDueSql(parseYearMonth(q.due)!));
   const desc_ = q.sort.startsWith('-');
   const key = q.sort.replace(/^-/, '') as 'code' | 'name' | 'totalInvestment' | 'plannedStart';
   const order = desc_ ? sql`${projects[key]} desc nulls last` : asc(projects[key]);
@@ -264,7 +274,84 @@ export async function listProjects(
       .leftJoin(units, eq(units.id, projects.ownerUnitId))
       .where(and(...where)),
   ]);
-  return { items: items.map(toView), total, page: q.page, pageSize: q.pageSize };
+  const views = items.map(toView);
+  if (!q.month) return { items: views, total, page: q.page, pageSize: q.pageSize };
+  const period = parseYearMonth(q.month)!;
+  const figures = await projectFigures(
+    db,
+    views.map((v) => v.id),
+    period,
+  );
+  return {
+    items: views.map((v) => ({ ...v, figures: figures.get(v.id) ?? null })),
+    total,
+    page: q.page,
+    pageSize: q.pageSize,
+  };
+}
+
+/**
+ * The SQL form of isReportDue() for a month: a project being prepared or built with a plan for
+ * the year, or one whose report for the month already exists (a draft or a returned report is
+ * still to be finished).
+ */
+function reportDueSql(at: { year: number; month: number }): SQL {
+  const notDue = sql.join(
+    PHASES_NOT_DUE.map((p) => sql`${p}`),
+    sql`, `,
+  );
+  return sql`(
+    (${projects.phase} not in (${notDue}) and exists (
+      select 1 from ${projectYearRollups} r
+      where r.project_id = ${projects.id} and r.year = ${at.year} and r.has_plan))
+    or exists (
+      select 1 from ${monthlyReports} m
+      where m.project_id = ${projects.id} and m.year = ${at.year} and m.month = ${at.month}))`;
+}
+
+/** A project's investment at a month's end, as the ledger's columns show it. */
+export type ProjectFigures = {
+  year: number;
+  month: number;
+  /** the year's plan, null when the project has no plan that year */
+  annualTarget: string | null;
+  /** the cumulative timing target at the month's end (时序目标) */
+  timingTarget: string | null;
+  /** approved investment from January to the month's end (累计完成) */
+  actualCumulative: string;
+  /** 累计完成 ÷ 时序目标 as a percentage with one decimal, null without a target */
+  rate: string | null;
+};
+
+/**
+ * The ledger's 年度计划 / 累计完成 / 完成率 for a page of projects, read from the per-year
+ * roll-ups (the same rows the dashboard reads), so the ledger and the dashboard agree.
+ */
+async function projectFigures(
+  db: Db,
+  ids: number[],
+  at: { year: number; month: number },
+): Promise<Map<number, ProjectFigures>> {
+  const out = new Map<number, ProjectFigures>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .select()
+    .from(projectYearRollups)
+    .where(and(eq(projectYearRollups.year, at.year), inArray(projectYearRollups.projectId, ids)));
+  const i = at.month - 1;
+  for (const r of rows) {
+    const timing = r.hasPlan ? (r.timingTargets[i] ?? null) : null;
+    const actual = wan(r.actualCumulative[i] ?? '0');
+    out.set(r.projectId, {
+      year: at.year,
+      month: at.month,
+      annualTarget: r.hasPlan ? wan(r.annualTarget) : null,
+      timingTarget: timing === null ? null : wan(timing),
+      actualCumulative: actual,
+      rate: timing === null ? null : percent(actual, timing),
+    });
+  }
+  return out;
 }
 
 type Named = { id: number; name: string };

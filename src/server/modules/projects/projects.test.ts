@@ -271,6 +271,90 @@ describe('list', () => {
     expect(p3.total).toBe(4);
   });
 
+  it("with a month, carries each project's 年度计划, 累计完成 and 完成率 from the server (issue 15, item 8)", async () => {
+    await createProject({ code: 'FIG-1', name: '有计划的项目' });
+    await createProject({ code: 'FIG-2', name: '没有计划的项目' });
+    const targets = [
+      '100',
+      '200',
+      '300',
+      '400',
+      '500',
+      '600',
+      '700',
+      '800',
+      '900',
+      '1000',
+      '1100',
+      '1200',
+    ];
+    const plan = await call('PUT', '/api/projects/FIG-1/plans/2026', {
+      annualTarget: '1200',
+      timingTargets: targets,
+    });
+    expect(plan.status, plan.raw).toBe(200);
+    const project = (await list({ q: 'FIG-1' })).items[0];
+    for (const [month, investment] of [
+      [1, '100'],
+      [2, '133.33'],
+    ] as const) {
+      const draft = await call('POST', '/api/reports', {
+        projectId: project.id,
+        year: 2026,
+        month,
+        investment,
+        version: 0,
+      });
+      expect(draft.status, draft.raw).toBe(200);
+      expect((await call('POST', `/api/reports/${draft.body.id}/submit`, {})).status).toBe(200);
+      expect((await call('POST', `/api/reports/${draft.body.id}/approve`, {})).status).toBe(200);
+    }
+    const page = await list({ q: 'FIG', month: '2026-02' });
+    expect(page.items.map((p) => [p.code, p.figures])).toEqual([
+      [
+        'FIG-1',
+        {
+          year: 2026,
+          month: 2,
+          annualTarget: '1200.00',
+          timingTarget: '200.00',
+          actualCumulative: '233.33',
+          rate: '116.7',
+        },
+      ],
+      ['FIG-2', null],
+    ]);
+    // Without a month the list stays as it was: no figures.
+    expect((await list({ q: 'FIG' })).items[0].figures).toBeUndefined();
+    expect((await call('GET', '/api/projects?month=2026-13')).status).toBe(400);
+  });
+
+  it('with due, lists only the projects whose monthly report is owed that month (issue 15)', async () => {
+    // FIG-1 (planned, being prepared) and FIG-2 (no plan) come from the test above.
+    await createProject({ code: 'FIG-3', name: '已竣工的项目', phase: 'completed' });
+    await createProject({ code: 'FIG-4', name: '已投用但本月已报的项目', phase: 'in_use' });
+    const targets = ['0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '100'];
+    for (const code of ['FIG-3', 'FIG-4']) {
+      const plan = await call('PUT', `/api/projects/${code}/plans/2026`, {
+        annualTarget: '100',
+        timingTargets: targets,
+      });
+      expect(plan.status, plan.raw).toBe(200);
+    }
+    const fig4 = (await list({ q: 'FIG-4' })).items[0];
+    const draft = await call('POST', '/api/reports', {
+      projectId: fig4.id,
+      year: 2026,
+      month: 3,
+      investment: '0',
+      version: 0,
+    });
+    expect(draft.status, draft.raw).toBe(200);
+    expect(codes((await list({ q: 'FIG', due: '2026-03' })).items)).toEqual(['FIG-1', 'FIG-4']);
+    expect(codes((await list({ q: 'FIG', due: '2026-04' })).items)).toEqual(['FIG-1']);
+    expect(codes((await list({ q: 'FIG', due: '2025-04' })).items)).toEqual([]);
+  });
+
   it('refuses a bad query with 400', async () => {
     expect((await call('GET', '/api/projects?pageSize=0')).status).toBe(400);
     expect((await call('GET', '/api/projects?sort=area')).status).toBe(400);
@@ -370,7 +454,7 @@ describe('update', () => {
       version: 2,
       updatedBy: '统筹',
     });
-    expect(second.body.error.message).toContain('已被统筹修改');
+    expect(second.body.error.message).toMatch(/已被统筹于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 修改/);
     // the answer names who and when, and carries nothing else of the record
     expect(second.body.error.name).toBeUndefined();
     expect((await call('GET', '/api/projects/UPD-3')).body).toMatchObject({

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { yearMonth } from '../../../contracts/common.ts';
 import { warningsQuery } from '../../../contracts/dispatch.ts';
 import { parseYearMonth } from '../../../domain/periods.ts';
+import { worstFirst } from '../../../domain/warning-rules.ts';
 import type { RouteDeps } from '../../app.ts';
 import { getProjectByCode } from '../projects/projects.service.ts';
 import {
@@ -31,7 +32,11 @@ export async function warningRoutes(app: FastifyInstance, { db }: RouteDeps) {
     async (req) => {
       const { month, level, ...filter } = req.query;
       const all = await evaluateMonth(db, req.ctx, { period: month, filter });
-      return all.filter((s) => !level || s.level === level).map(({ rollup: _r, ...s }) => s);
+      // worst first: the list's order is decided here, once, so it follows every override
+      return all
+        .filter((s) => !level || s.level === level)
+        .sort(worstFirst)
+        .map(({ rollup: _r, ...s }) => s);
     },
   );
   r.post(

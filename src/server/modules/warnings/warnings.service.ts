@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { monthEnd, type YearMonth } from '../../../domain/periods.ts';
+import { isoDateOf, monthEnd, type YearMonth } from '../../../domain/periods.ts';
 import type { Rollup } from '../../../domain/rollup.ts';
 import {
   DEFAULT_THRESHOLDS,
@@ -13,7 +13,7 @@ import {
 } from '../../../domain/warning-rules.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, staleVersion } from '../../errors.ts';
 import { assertCan, projectScope } from '../../policy.ts';
 import { projectYearRollups } from '../dispatch/rollups.table.ts';
 import { milestones } from '../milestones/milestones.table.ts';
@@ -32,6 +32,11 @@ export const thresholdsInput = z
     investmentRedBelowPercent: z.number().min(0).max(1000),
     milestoneRedAfterDays: z.number().int().min(0).max(3650),
     missingReportLevel: z.enum(LEVELS),
+    /** the version the page loaded (0 before the first change): a stale one is a 409 */
+    version: z
+      .number({ message: '需带 version（打开时读到的版本）/ version is required' })
+      .int()
+      .min(0),
   })
   .refine((t) => t.investmentRedBelowPercent <= t.investmentGreenAtPercent, {
     message: '督办阈值不能高于按期阈值 / red threshold must not exceed the green one',
@@ -57,24 +62,38 @@ export async function setThresholds(
   raw: unknown,
 ): Promise<WarningThresholds & { version: number }> {
   assertCan(ctx.actor, 'settings.write', undefined, () => new AppError('settings.not_found', ''));
-  const thresholds = thresholdsInput.parse(raw);
-  await db
-    .insert(warningSettings)
-    .values({
-      officeId: ctx.actor.officeId,
-      thresholds,
-      updatedBy: ctx.actor.name,
-      updatedAt: ctx.now,
-    })
-    .onConflictDoUpdate({
-      target: warningSettings.officeId,
-      set: {
-        thresholds,
-        updatedBy: ctx.actor.name,
-        updatedAt: ctx.now,
-        version: sql`${warningSettings.version} + 1`,
-      },
-    });
+  const { version, ...thresholds } = thresholdsInput.parse(raw);
+  const officeId = ctx.actor.officeId;
+  const current = () =>
+    db
+      .select({
+        version: warningSettings.version,
+        updatedBy: warningSettings.updatedBy,
+        updatedAt: warningSettings.updatedAt,
+      })
+      .from(warningSettings)
+      .where(eq(warningSettings.officeId, officeId))
+      .then((rows) => rows[0] ?? { version: 0 });
+  // Only the version the page loaded is replaced; 0 creates the office's first row, and of two
+  // first saves at once the second finds the row taken.
+  const changed =
+    version === 0
+      ? await db
+          .insert(warningSettings)
+          .values({ officeId, thresholds, updatedBy: ctx.actor.name, updatedAt: ctx.now })
+          .onConflictDoNothing()
+          .returning({ version: warningSettings.version })
+      : await db
+          .update(warningSettings)
+          .set({
+            thresholds,
+            updatedBy: ctx.actor.name,
+            updatedAt: ctx.now,
+            version: sql`${warningSettings.version} + 1`,
+          })
+          .where(and(eq(warningSettings.officeId, officeId), eq(warningSettings.version, version)))
+          .returning({ version: warningSettings.version });
+  if (changed.length === 0) throw staleVersion('settings', await current());
   return getThresholds(db, ctx);
 }
 
@@ -188,6 +207,7 @@ export async function evaluateMonth(
         actual: rollup?.actualCumulative[i] ?? '0.00',
         reported: rollup?.reportedMonths[i] ?? false,
         milestones: msByProject.get(r.id) ?? [],
+        today: isoDateOf(ctx.now),
       },
       thresholds,
     );

@@ -45,6 +45,7 @@ async function report(
     year: 2026,
     month,
     investment,
+    version: 0,
   });
   expect(res.status, res.raw).toBe(200);
   expect((await call('POST', `/api/reports/${res.body.id}/submit`, {})).status).toBe(200);
@@ -192,7 +193,8 @@ describe('GET /api/warnings', () => {
 
 describe('thresholds', () => {
   afterAll(async () => {
-    await call('PUT', '/api/settings/warnings', DEFAULTS);
+    const { version } = (await call('GET', '/api/settings/warnings')).body;
+    await call('PUT', '/api/settings/warnings', { ...DEFAULTS, version });
   });
 
   it('starts from the defaults', async () => {
@@ -207,6 +209,7 @@ describe('thresholds', () => {
       investmentRedBelowPercent: 70,
       milestoneRedAfterDays: 31,
       missingReportLevel: 'red',
+      version: 0,
     });
     expect(put.status, put.raw).toBe(200);
     expect(put.body).toMatchObject({ investmentRedBelowPercent: 70, version: 1 });
@@ -221,7 +224,7 @@ describe('thresholds', () => {
       zh: '本月未报送',
     });
 
-    const back = await call('PUT', '/api/settings/warnings', DEFAULTS);
+    const back = await call('PUT', '/api/settings/warnings', { ...DEFAULTS, version: 1 });
     expect(back.body.version).toBe(2);
     const again = await warnings('2026-09');
     expect([again['W-RED'].level, again['W-MS31'].level, again['W-MISS'].level]).toEqual([
@@ -236,10 +239,40 @@ describe('thresholds', () => {
       ...DEFAULTS,
       investmentGreenAtPercent: 80,
       investmentRedBelowPercent: 90,
+      version: 2,
     });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe('investmentRedBelowPercent');
     expect((await call('GET', '/api/settings/warnings')).body).toEqual({ ...DEFAULTS, version: 2 });
+  });
+
+  it('requires the version the page loaded: a stale one is 409 naming who changed them and when', async () => {
+    const unversioned = await call('PUT', '/api/settings/warnings', DEFAULTS);
+    expect(unversioned.status).toBe(400);
+    expect(unversioned.body.error.field).toBe('version');
+    // two coordinators loaded version 2; the first saves, the second would overwrite it
+    const first = await call('PUT', '/api/settings/warnings', {
+      ...DEFAULTS,
+      milestoneRedAfterDays: 45,
+      version: 2,
+    });
+    expect(first.status, first.raw).toBe(200);
+    for (const version of [2, 0]) {
+      const stale = await call('PUT', '/api/settings/warnings', {
+        ...DEFAULTS,
+        milestoneRedAfterDays: 60,
+        version,
+      });
+      expect(stale.status, stale.raw).toBe(409);
+      expect(stale.body.error).toMatchObject({ code: 'settings.stale', version: 3 });
+      expect(stale.body.error.updatedBy).toBeTruthy();
+      expect(stale.body.error.message).toContain(stale.body.error.updatedBy);
+      expect(stale.body.error.message).toMatch(/于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 修改/);
+    }
+    expect((await call('GET', '/api/settings/warnings')).body).toMatchObject({
+      milestoneRedAfterDays: 45,
+      version: 3,
+    });
   });
 });
 
@@ -308,6 +341,25 @@ describe('overrides', () => {
     expect(events[1]).toEqual(afterFirst[0]);
     // Another month is untouched.
     expect((await warnings('2026-10'))['W-OVR'].level).toBe('red');
+  });
+
+  it('answers worst first, so the list re-sorts after an override (issue 15)', async () => {
+    const order = async () => {
+      const res = await call('GET', '/api/warnings?month=2026-09');
+      expect(res.status, res.raw).toBe(200);
+      return res.body.map((s: Json) => [s.code, s.level]);
+    };
+    const rank: Record<string, number> = { red: 0, yellow: 1, green: 2 };
+    const sorted = (rows: [string, string][]) =>
+      [...rows].sort((a, b) => rank[a[1]] - rank[b[1]] || a[0].localeCompare(b[0]));
+    const before = await order();
+    expect(before).toEqual(sorted(before));
+    // W-OVR is green by override now: it moves below every red and yellow project
+    const after = await order();
+    expect(after).toEqual(sorted(after));
+    expect(after.findIndex((r: Json) => r[0] === 'W-OVR')).toBeGreaterThan(
+      after.findLastIndex((r: Json) => r[1] !== 'green'),
+    );
   });
 
   it('keeps an override when the month is snapshotted again', async () => {

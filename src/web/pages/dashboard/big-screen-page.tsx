@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { LEVELS } from '../../../domain/warning-rules.ts';
@@ -9,7 +9,7 @@ import { ErrorState } from '../../components/states.tsx';
 import { LEVEL_COLOR, levelName, monthLabel, pct, yi } from '../../format.ts';
 import { useOfficeName } from '../../queries.ts';
 import type { Dispatch } from '../../types.ts';
-import { donutOption, groupBarsOption, SCREEN, sCurveOption } from './chart-options.ts';
+import { donutOption, groupBarsOption, sCurveOption, screenTheme } from './chart-options.ts';
 import { useDispatch, useDispatchFilters } from './use-dispatch.ts';
 
 const REFRESH_MS = 60_000;
@@ -43,14 +43,7 @@ function FlagScroller({ d }: { d: Dispatch }) {
   }, [d]);
   const items = d.flagged.map((f) => (
     <div className="screen-flag" key={f.projectId}>
-      <span
-        style={{
-          color: LEVEL_COLOR[f.level],
-          fontWeight: 700,
-          marginRight: 10,
-          whiteSpace: 'nowrap',
-        }}
-      >
+      <span className="screen-flag-level" style={{ color: LEVEL_COLOR[f.level] }}>
         ● {levelName(f.level, lang)}
       </span>
       <span style={{ color: '#fff', fontWeight: 600 }}>{f.name}</span>
@@ -75,14 +68,41 @@ function FlagScroller({ d }: { d: Dispatch }) {
   );
 }
 
+/** The charts' sizes follow the window, as the CSS does (one design pixel = --u). */
+const scale = () => Math.min(window.innerWidth / 1920, window.innerHeight / 1080);
+function useScreenTheme() {
+  const [u, setU] = useState(scale);
+  useEffect(() => {
+    const onResize = () => setU(scale());
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, []);
+  return useMemo(() => screenTheme(u), [u]);
+}
+
 export default function BigScreenPage() {
   const { t } = useTranslation();
   const lang = useLang();
   const now = useNow();
+  const theme = useScreenTheme();
   const office = useOfficeName(t('app.officeFallback'));
   const { filters } = useDispatchFilters();
   const q = useDispatch(filters, REFRESH_MS);
   const d = q.data;
+  // The clock renders every second; the charts redraw only when their data or size changes.
+  const charts = useMemo(
+    () =>
+      d && {
+        sCurve: sCurveOption(d, t, theme),
+        donut: donutOption(d.warnings, lang, t, theme),
+        areas: groupBarsOption(
+          d.byArea.map((g) => ({ ...g, name: g.area })),
+          t,
+          theme,
+        ),
+      },
+    [d, t, lang, theme],
+  );
 
   useEffect(() => {
     const prev = document.body.style.background;
@@ -111,10 +131,8 @@ export default function BigScreenPage() {
           </div>
         </div>
         <div style={{ textAlign: 'right' }}>
-          <div style={{ fontSize: 34, fontWeight: 600, fontVariantNumeric: 'tabular-nums' }}>
-            {cst(now)}
-          </div>
-          <div className="screen-sub" style={{ fontSize: 18 }}>
+          <div className="screen-clock">{cst(now)}</div>
+          <div className="screen-sub small">
             {q.dataUpdatedAt
               ? t('screen.updated', { time: cst(new Date(q.dataUpdatedAt)).slice(11) })
               : ''}{' '}
@@ -122,7 +140,10 @@ export default function BigScreenPage() {
             <Link to="/dashboard" className="screen-exit">
               {t('screen.exit')}
             </Link>{' '}
-            <LanguageSwitch dark />
+            {/* Antd's switch has a fixed size: it grows with the screen like everything else. */}
+            <span style={{ zoom: Math.max(1, theme.u) }}>
+              <LanguageSwitch dark />
+            </span>
           </div>
         </div>
       </header>
@@ -131,7 +152,9 @@ export default function BigScreenPage() {
           <ErrorState error={q.error} onRetry={() => q.refetch()} />
         </div>
       ) : !d ? (
-        <div style={{ gridRow: '2 / 5', fontSize: 28, textAlign: 'center', paddingTop: 200 }}>
+        <div
+          style={{ gridRow: '2 / 5', fontSize: '1.4em', textAlign: 'center', paddingTop: '10vh' }}
+        >
           {t('app.loading')}
         </div>
       ) : (
@@ -171,7 +194,7 @@ export default function BigScreenPage() {
             ].map((k) => (
               <div className="screen-panel" key={k.label} data-testid={k.testId}>
                 <div className="screen-kpi-label">{k.label}</div>
-                <div>
+                <div className="screen-kpi-figure">
                   <span className="screen-kpi-value">{k.value}</span>
                   {k.unit && <span className="screen-kpi-unit">{k.unit}</span>}
                 </div>
@@ -186,7 +209,9 @@ export default function BigScreenPage() {
                     <div className="screen-kpi-value" style={{ color: LEVEL_COLOR[l] }}>
                       {d.warnings[l]}
                     </div>
-                    <div style={{ color: LEVEL_COLOR[l], fontSize: 20 }}>{levelName(l, lang)}</div>
+                    <div className="screen-level-name" style={{ color: LEVEL_COLOR[l] }}>
+                      {levelName(l, lang)}
+                    </div>
                   </div>
                 ))}
               </div>
@@ -197,7 +222,9 @@ export default function BigScreenPage() {
               <h2>{t('dashboard.sCurve')}</h2>
               <EChart
                 ariaLabel={t('dashboard.sCurve')}
-                option={sCurveOption(d, t, SCREEN)}
+                option={charts!.sCurve}
+                testId="screen-scurve"
+                renderer="svg"
                 style={{ flex: 1, minHeight: 0, height: 'auto' }}
               />
             </div>
@@ -205,21 +232,24 @@ export default function BigScreenPage() {
               <h2>{t('dashboard.donut')}</h2>
               <EChart
                 ariaLabel={t('dashboard.donut')}
-                option={donutOption(d.warnings, lang, t, SCREEN)}
+                option={charts!.donut}
+                testId="screen-donut"
+                renderer="svg"
                 style={{ flex: 1, minHeight: 0, height: 'auto' }}
               />
             </div>
           </section>
           <section className="screen-row2">
             <div className="screen-panel">
-              <h2>{t('dashboard.byArea')}</h2>
+              <h2>
+                {t('dashboard.byArea')}
+                {t('app.paren', { text: t('unit.yi') })}
+              </h2>
               <EChart
                 ariaLabel={t('dashboard.byArea')}
-                option={groupBarsOption(
-                  d.byArea.map((g) => ({ ...g, name: g.area })),
-                  t,
-                  SCREEN,
-                )}
+                option={charts!.areas}
+                testId="screen-areas"
+                renderer="svg"
                 style={{ flex: 1, minHeight: 0, height: 'auto' }}
               />
             </div>

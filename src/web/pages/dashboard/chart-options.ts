@@ -5,10 +5,25 @@ import { LEVEL_COLOR, levelName, wanToYi } from '../../format.ts';
 import type { Lang } from '../../i18n/index.ts';
 import type { Dispatch } from '../../types.ts';
 
-/** Light for work pages, dark navy for the meeting-room screen; sizes grow on the big screen. */
-export type ChartTheme = { dark: boolean; font: number };
-export const LIGHT: ChartTheme = { dark: false, font: 12 };
-export const SCREEN: ChartTheme = { dark: true, font: 18 };
+/**
+ * Light for work pages, dark navy for the meeting-room screen; sizes grow on the big screen.
+ * `u` is one design pixel of the 1920×1080 screen in real pixels (1 on work pages).
+ */
+export type ChartTheme = { dark: boolean; font: number; u: number };
+export const LIGHT: ChartTheme = { dark: false, font: 12, u: 1 };
+export const SCREEN: ChartTheme = screenTheme(1);
+
+/** The big screen's chart sizes for a window of `u` design pixels (0.71 at 1366×768, 2 at 4K). */
+export function screenTheme(u: number): ChartTheme {
+  return { dark: true, font: Math.max(11, Math.round(18 * u)), u };
+}
+/** A design length of the theme in real pixels. */
+const px = (theme: ChartTheme, n: number) => Math.round(n * theme.u);
+/** Legend keys as large as their words (ECharts' 25×14 px look like dots on a 4K wall). */
+const legendKeys = (theme: ChartTheme) => ({
+  itemWidth: theme.dark ? px(theme, 30) : 25,
+  itemHeight: theme.dark ? px(theme, 16) : 14,
+});
 
 const ACTUAL = '#1677ff';
 const TARGET = '#8c9bb5';
@@ -23,7 +38,7 @@ const yiNum = (wan: string | null) => (wan == null ? null : Number(wanToYi(wan))
 
 function axisCommon(theme: ChartTheme) {
   return {
-    axisLabel: { color: text(theme), fontSize: theme.font },
+    axisLabel: { color: text(theme), fontSize: theme.font, hideOverlap: true },
     axisLine: { lineStyle: { color: grid(theme) } },
     splitLine: { lineStyle: { color: grid(theme) } },
   };
@@ -46,14 +61,38 @@ export function sCurveOption(d: Dispatch, t: TFunction, theme: ChartTheme = LIGH
     tooltip: tooltip(theme),
     legend: {
       top: 0,
+      ...legendKeys(theme),
       textStyle: { color: text(theme), fontSize: theme.font },
       data: [t('dashboard.sCurveTarget'), t('dashboard.sCurveActual')],
     },
-    grid: { left: 8, right: 16, top: theme.dark ? 44 : 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: months, boundaryGap: false, ...axisCommon(theme) },
+    grid: {
+      left: px(theme, 8),
+      right: px(theme, 24),
+      top: theme.dark ? px(theme, 44) : 36,
+      bottom: px(theme, 8),
+      containLabel: true,
+    },
+    xAxis: {
+      type: 'category',
+      data: months,
+      boundaryGap: false,
+      ...axisCommon(theme),
+      // Every month is labelled; a label that would touch its neighbour is dropped, never drawn
+      // over it; the margin keeps "1月" clear of the value axis's "0" in the corner.
+      axisLabel: {
+        color: text(theme),
+        fontSize: theme.font,
+        hideOverlap: true,
+        margin: Math.round(theme.font * 0.7),
+        alignMinLabel: 'left',
+        alignMaxLabel: 'right',
+      },
+    },
     yAxis: {
       type: 'value',
       name: t('unit.yi'),
+      // The unit stands clear of the top value at every font size.
+      nameGap: Math.round(theme.font * 1.2),
       nameTextStyle: { color: text(theme), fontSize: theme.font },
       ...axisCommon(theme),
     },
@@ -62,18 +101,22 @@ export function sCurveOption(d: Dispatch, t: TFunction, theme: ChartTheme = LIGH
         name: t('dashboard.sCurveTarget'),
         type: 'line',
         data: d.series.map((s) => yiNum(s.timingTarget)),
-        lineStyle: { type: 'dashed', width: 2, color: TARGET },
+        lineStyle: {
+          type: 'dashed',
+          width: theme.dark ? Math.max(2, px(theme, 2)) : 2,
+          color: TARGET,
+        },
         itemStyle: { color: TARGET },
-        symbolSize: theme.dark ? 8 : 5,
+        symbolSize: theme.dark ? px(theme, 8) : 5,
       },
       {
         name: t('dashboard.sCurveActual'),
         type: 'line',
         data: d.series.map((s) => yiNum(s.actual)),
-        lineStyle: { width: 3, color: ACTUAL },
+        lineStyle: { width: theme.dark ? Math.max(2, px(theme, 3)) : 3, color: ACTUAL },
         itemStyle: { color: ACTUAL },
         areaStyle: { color: theme.dark ? 'rgba(22,119,255,.25)' : 'rgba(22,119,255,.08)' },
-        symbolSize: theme.dark ? 10 : 6,
+        symbolSize: theme.dark ? px(theme, 10) : 6,
         label: {
           show: true,
           position: 'top',
@@ -107,19 +150,22 @@ export function groupBarsOption(
     },
     legend: {
       top: 0,
+      ...legendKeys(theme),
       textStyle: { color: text(theme), fontSize: theme.font },
       data: [t('dashboard.timingTarget'), t('dashboard.actual')],
     },
     grid: {
-      left: 8,
-      right: theme.dark ? 90 : 64,
-      top: theme.dark ? 40 : 32,
-      bottom: 4,
+      left: px(theme, 8),
+      right: theme.dark ? px(theme, 90) : 64,
+      top: theme.dark ? px(theme, 40) : 32,
+      bottom: px(theme, 4),
       containLabel: true,
     },
     xAxis: {
       type: 'value',
-      name: t('unit.yi'),
+      // On the big screen the unit is in the panel's title: at the axis's end it would sit on
+      // the last value label once the fonts grow.
+      name: theme.dark ? undefined : t('unit.yi'),
       nameTextStyle: { color: text(theme), fontSize: theme.font },
       ...axisCommon(theme),
     },
@@ -130,8 +176,10 @@ export function groupBarsOption(
       axisLabel: {
         color: text(theme),
         fontSize: theme.font,
-        width: theme.dark ? 220 : 130,
+        width: theme.dark ? px(theme, 300) : 130,
         overflow: 'truncate',
+        // Every area or tag is named, however short the chart: the bars are its rows.
+        interval: 0,
       },
     },
     series: [
@@ -141,7 +189,7 @@ export function groupBarsOption(
         data: shown.map((g) => yiNum(g.timingTarget)),
         itemStyle: { color: theme.dark ? 'rgba(140,155,181,.55)' : '#d6dde8' },
         barGap: '-100%',
-        barWidth: theme.dark ? 22 : 14,
+        barWidth: theme.dark ? px(theme, 22) : 14,
         z: 1,
       },
       {
@@ -149,7 +197,7 @@ export function groupBarsOption(
         type: 'bar',
         data: shown.map((g) => yiNum(g.actual)),
         itemStyle: { color: ACTUAL },
-        barWidth: theme.dark ? 12 : 8,
+        barWidth: theme.dark ? px(theme, 12) : 8,
         z: 2,
         label: {
           show: true,
@@ -179,9 +227,12 @@ export function donutOption(
     animation: false,
     tooltip: { trigger: 'item', textStyle: { fontSize: theme.font } },
     // The words and counts sit in the legend, so no label is ever cut off at the edge.
+    // On the big screen the legend stands beside the ring, so the ring takes the panel's height.
     legend: {
-      bottom: 0,
-      itemGap: theme.dark ? 28 : 14,
+      ...(theme.dark
+        ? { orient: 'vertical', right: px(theme, 8), top: 'middle', itemGap: px(theme, 20) }
+        : { bottom: 0, itemGap: 14 }),
+      ...legendKeys(theme),
       textStyle: { color: text(theme), fontSize: theme.font + (theme.dark ? 2 : 0) },
       formatter: (name: string) => {
         const l = LEVELS.find((x) => levelName(x, lang) === name);
@@ -191,17 +242,18 @@ export function donutOption(
     series: [
       {
         type: 'pie',
-        radius: ['50%', '74%'],
-        center: ['50%', '45%'],
+        radius: theme.dark ? ['52%', '86%'] : ['50%', '74%'],
+        center: theme.dark ? ['36%', '50%'] : ['50%', '45%'],
         avoidLabelOverlap: true,
+        // The legend beside the big screen's ring carries the counts; labels outside it would be cut.
         label: {
-          show: true,
+          show: !theme.dark,
           color: text(theme),
           fontSize: theme.font + 2,
           fontWeight: 600,
           formatter: (p: { value: number }) => (p.value > 0 ? String(p.value) : ''),
         },
-        labelLine: { length: 6, length2: 6 },
+        labelLine: { length: px(theme, 6), length2: px(theme, 6) },
         data: [...LEVELS].reverse().map((l) => ({
           name: levelName(l, lang),
           value: counts[l],
@@ -213,16 +265,17 @@ export function donutOption(
         // The total in the hole, drawn as a label-only pie so no extra component is needed.
         type: 'pie',
         radius: ['0%', '0%'],
-        center: ['50%', '45%'],
+        center: theme.dark ? ['36%', '50%'] : ['50%', '45%'],
         silent: true,
         label: {
           show: true,
           position: 'center',
           formatter: `${total}\n${t('dashboard.projectsUnit')}`,
-          fontSize: theme.font + 8,
+          fontSize: theme.font + px(theme, 8),
           fontWeight: 600,
           color: theme.dark ? '#fff' : 'rgba(0,0,0,.85)',
-          lineHeight: theme.font + 14,
+          // Room for CJK glyphs: the count and "个项目" never touch.
+          lineHeight: Math.round((theme.font + px(theme, 8)) * 1.45),
         },
         data: [{ value: 1, name: '', itemStyle: { color: 'transparent' } }],
       },

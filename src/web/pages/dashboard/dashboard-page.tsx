@@ -25,7 +25,7 @@ import { EChart, loadCharts } from '../../components/echart.tsx';
 import { LevelDot, LevelTag, reasonText, useLang } from '../../components/level-tag.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { EmptyState, ErrorState, PageSpinner } from '../../components/states.tsx';
-import { LEVEL_COLOR, monthLabel, pct, wanText, yi } from '../../format.ts';
+import { LEVEL_TEXT, levelBadgeStyle, monthLabel, pct, wanText, yi } from '../../format.ts';
 import { useAreas, useCategories, useUnits } from '../../queries.ts';
 import type { Dispatch, Report } from '../../types.ts';
 import { donutOption, groupBarsOption, sCurveOption } from './chart-options.ts';
@@ -192,11 +192,10 @@ function Kpi({
       onKeyDown={onKey}
       tabIndex={onOpen ? 0 : undefined}
       role={onOpen ? 'button' : undefined}
-      aria-label={
-        onOpen ? `${typeof title === 'string' ? title : ''} ${t('dashboard.clickHint')}` : undefined
-      }
       data-testid={testId}
     >
+      {/* The card's name is what it shows (WCAG 2.5.3), followed by the hint for screen readers. */}
+      {onOpen && <span className="sr-only">{t('dashboard.clickHint')}</span>}
       <Typography.Text type="secondary">{title}</Typography.Text>
       <Tooltip title={hover}>
         <div className="kpi-value">
@@ -223,7 +222,7 @@ export default function DashboardPage() {
   const dispatch = useDispatch(filters);
   const [groupBy, setGroupBy] = useState<'area' | 'tag'>('area');
   const [lineage, setLineage] = useState<LineageFigure | null>(null);
-  const canReview = useCan('review');
+  const canReview = useCan('report.review');
   const [knownTags, setKnownTags] = useState<string[]>([]);
   const pending = useQuery({
     queryKey: ['reports', 'submitted-count'],
@@ -379,7 +378,7 @@ export default function DashboardPage() {
                 {[...LEVELS].reverse().map((l) => (
                   <span key={l}>
                     <LevelDot level={l} />
-                    <span style={{ color: LEVEL_COLOR[l] }}>{d.warnings[l]}</span>
+                    <span style={{ color: LEVEL_TEXT[l] }}>{d.warnings[l]}</span>
                   </span>
                 ))}
               </Flex>
@@ -449,7 +448,7 @@ export default function DashboardPage() {
             title={
               <>
                 {t('dashboard.flagged')}{' '}
-                <Badge count={d.flagged.length} style={{ background: LEVEL_COLOR.red }} />
+                <Badge count={d.flagged.length} style={levelBadgeStyle('red')} />
               </>
             }
           >
@@ -462,10 +461,7 @@ export default function DashboardPage() {
             title={
               <>
                 {t('dashboard.overdue')}{' '}
-                <Badge
-                  count={d.overdueMilestones.length}
-                  style={{ background: LEVEL_COLOR.yellow }}
-                />
+                <Badge count={d.overdueMilestones.length} style={levelBadgeStyle('yellow')} />
               </>
             }
           >
@@ -487,7 +483,13 @@ export default function DashboardPage() {
                         {t('dashboard.plannedOn', { date: o.plannedDate })}
                       </span>
                     </span>
-                    <span style={{ color: o.daysLate > 30 ? LEVEL_COLOR.red : LEVEL_COLOR.yellow }}>
+                    {/* days and level from the server's one lateness rule (office threshold) */}
+                    <span
+                      style={{ color: LEVEL_TEXT[o.level] }}
+                      data-testid="overdue-days"
+                      data-code={o.code}
+                      data-milestone={o.milestone}
+                    >
                       {t('dashboard.daysLate', { days: o.daysLate })}
                     </span>
                   </Link>
@@ -502,7 +504,7 @@ export default function DashboardPage() {
             title={
               <>
                 {t('dashboard.notReported')}{' '}
-                <Badge count={notReported.length} style={{ background: LEVEL_COLOR.yellow }} />
+                <Badge count={notReported.length} style={levelBadgeStyle('yellow')} />
               </>
             }
             extra={
@@ -546,7 +548,7 @@ export default function DashboardPage() {
                 rate: t('dashboard.rateVsTiming'),
               }[lineage]
             }
-            total={d.actual}
+            total={lineage === 'rate' ? d.rateVsTiming : d[lineage]}
             onClose={() => setLineage(null)}
           />
         </Suspense>

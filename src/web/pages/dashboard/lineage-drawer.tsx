@@ -1,44 +1,24 @@
-import { useQuery } from '@tanstack/react-query';
-import { Alert, Drawer, Table, Typography } from 'antd';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Drawer, Table, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { sumWan } from '../../../domain/money.ts';
+import type { Lineage, LineageFigure } from '../../../contracts/dispatch.ts';
 import { formatYearMonth } from '../../../domain/periods.ts';
 import { api } from '../../api.ts';
 import { LevelTag, useLang } from '../../components/level-tag.tsx';
 import { ErrorState } from '../../components/states.tsx';
-import { monthLabel, pct, percent, wanText } from '../../format.ts';
-import type { Report, Standing } from '../../types.ts';
+import { monthLabel, pct, wanText } from '../../format.ts';
 import { type DispatchFilters, dispatchQuery } from './use-dispatch.ts';
 
-const PAGE = 500;
-const MAX_PAGES = 20;
-
-/** Every approved report of a year, page by page: the raw rows behind the dashboard's actual. */
-async function approvedReports(year: number, signal?: AbortSignal) {
-  const all: Report[] = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const rows = await api<Report[]>('/reports', {
-      query: { year, status: 'approved', page, pageSize: PAGE },
-      signal,
-    });
-    all.push(...rows);
-    if (rows.length < PAGE) return { reports: all, partial: false };
-  }
-  return { reports: all, partial: true };
-}
-
-type Row = {
-  standing: Standing;
-  reports: Report[];
-  actual: string;
-  annualTarget: string | null;
-  timingTarget: string | null;
-};
+type Row = Lineage['rows'][number];
+const PAGE_SIZE = 50;
 
 /**
- * A figure's lineage: the projects under the current filters and the approved reports whose
- * sum is the dashboard's 累计完成, so anyone can see which rows make a number.
+ * A figure's lineage: the projects behind one dashboard card, each with its part of that card's
+ * own figure (plan, timing target, actual or rate), and the total. The server builds the rows
+ * and the total from the same standings as the card (GET /api/dispatch/lineage), so the total
+ * is the card's figure under every filter; this drawer only prints them.
  */
 export function LineageDrawer({
   filters,
@@ -48,52 +28,77 @@ export function LineageDrawer({
   onClose,
 }: {
   filters: DispatchFilters;
-  figure: 'annualTarget' | 'timingTarget' | 'actual' | 'rate';
+  figure: LineageFigure;
   figureLabel: string;
-  total: string;
+  /** the card's figure, to show a difference should one ever appear */
+  total: string | null;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
   const lang = useLang();
+  const [page, setPage] = useState(1);
   const through = formatYearMonth(filters);
   const q = useQuery({
-    queryKey: ['lineage', filters],
-    queryFn: async ({ signal }) => {
-      const { through: month, ...rest } = dispatchQuery(filters);
-      const [standings, { reports, partial }] = await Promise.all([
-        api<Standing[]>('/warnings', { query: { month, ...rest }, signal }),
-        approvedReports(filters.year, signal),
-      ]);
-      const byProject = new Map<number, Report[]>();
-      for (const r of reports) {
-        if (r.month > filters.month) continue;
-        const list = byProject.get(r.projectId) ?? [];
-        list.push(r);
-        byProject.set(r.projectId, list);
-      }
-      const i = filters.month - 1;
-      const rows: Row[] = standings.map((s) => {
-        const list = (byProject.get(s.projectId) ?? []).sort((a, b) => a.month - b.month);
-        return {
-          standing: s,
-          reports: list,
-          actual: sumWan(list.map((r) => r.investment)),
-          annualTarget: s.rollup?.hasPlan ? s.rollup.annualTarget : null,
-          timingTarget: s.rollup?.hasPlan ? s.rollup.timingTargets[i] : null,
-        };
-      });
-      const sortKey = (r: Row) =>
-        figure === 'annualTarget'
-          ? (r.annualTarget ?? r.actual)
-          : figure === 'timingTarget'
-            ? (r.timingTarget ?? r.actual)
-            : r.actual;
-      rows.sort((a, b) => Number(sortKey(b)) - Number(sortKey(a)));
-      return { rows, partial };
-    },
+    queryKey: ['lineage', filters, figure, page],
+    queryFn: ({ signal }) =>
+      api<Lineage>('/dispatch/lineage', {
+        query: { ...dispatchQuery(filters), figure, page, pageSize: PAGE_SIZE },
+        signal,
+      }),
+    placeholderData: keepPreviousData,
   });
-  const hasTargets = q.data?.rows.some((r) => r.annualTarget !== null) ?? false;
-  const sum = q.data ? sumWan(q.data.rows.map((r) => r.actual)) : null;
+  const l = q.data;
+  const help =
+    figure === 'annualTarget'
+      ? t('dashboard.lineageHelpAnnualTarget', { year: filters.year })
+      : figure === 'timingTarget'
+        ? t('dashboard.lineageHelpTimingTarget', { through: monthLabel(filters, lang) })
+        : figure === 'rate'
+          ? t('dashboard.lineageHelpRate', { through: monthLabel(filters, lang) })
+          : t('dashboard.lineageHelp', { through: monthLabel(filters, lang) });
+  const shown = (v: string | null) => (figure === 'rate' ? pct(v) : wanText(v));
+  const money = (key: 'annualTarget' | 'timingTarget' | 'actual', title: string) => ({
+    key,
+    title,
+    align: 'right' as const,
+    className: key === figure ? 'num lineage-figure' : 'num',
+    render: (_: unknown, r: Row) => (key === figure ? <b>{wanText(r[key])}</b> : wanText(r[key])),
+  });
+  const wan = t('app.paren', { text: t('unit.wan') });
+  const columns = [
+    {
+      key: 'project',
+      title: t('dashboard.lineageProject'),
+      fixed: 'left' as const,
+      render: (_: unknown, r: Row) => (
+        <Link to={`/projects/${encodeURIComponent(r.code)}`}>{r.name}</Link>
+      ),
+    },
+    { key: 'area', title: t('filters.area'), render: (_: unknown, r: Row) => r.area ?? '—' },
+    {
+      key: 'unit',
+      title: t('filters.unit'),
+      render: (_: unknown, r: Row) => r.ownerUnit ?? '—',
+    },
+    {
+      key: 'level',
+      title: t('filters.level'),
+      render: (_: unknown, r: Row) => (
+        <LevelTag level={r.level} overridden={r.level !== r.computedLevel} />
+      ),
+    },
+    money('annualTarget', t('ledger.annualTarget')),
+    money('timingTarget', `${t('dashboard.timingTarget')}${wan}`),
+    money('actual', t('dashboard.lineageActual')),
+    {
+      key: 'rate',
+      title: t('ledger.rate'),
+      align: 'right' as const,
+      render: (_: unknown, r: Row) => (figure === 'rate' ? <b>{pct(r.rate)}</b> : pct(r.rate)),
+    },
+  ];
+  // the summary cell sits under the column of the card's own figure
+  const figureIndex = columns.findIndex((c) => c.key === figure);
 
   return (
     <Drawer
@@ -103,128 +108,69 @@ export function LineageDrawer({
       title={t('dashboard.lineageTitle', { figure: figureLabel })}
       data-testid="lineage-drawer"
     >
-      <Typography.Paragraph type="secondary">
-        {t('dashboard.lineageHelp', { through: monthLabel(filters, lang) })}
-      </Typography.Paragraph>
-      {q.data?.partial && (
-        <Alert
-          type="warning"
-          showIcon
-          title={t('dashboard.lineagePartial', { count: PAGE * MAX_PAGES })}
-        />
-      )}
+      <Typography.Paragraph type="secondary">{help}</Typography.Paragraph>
       {q.isError ? (
         <ErrorState error={q.error} onRetry={() => q.refetch()} />
       ) : (
         <Table<Row>
           size="small"
-          loading={q.isPending}
-          rowKey={(r) => r.standing.projectId}
-          dataSource={q.data?.rows}
-          pagination={{ pageSize: 50, hideOnSinglePage: true }}
+          loading={q.isPending || q.isPlaceholderData}
+          rowKey="projectId"
+          dataSource={l?.rows}
+          pagination={{
+            current: page,
+            pageSize: PAGE_SIZE,
+            total: l?.count ?? 0,
+            hideOnSinglePage: true,
+            showSizeChanger: false,
+            onChange: setPage,
+          }}
           sticky
+          scroll={{ x: 'max-content' }}
           expandable={{
-            rowExpandable: (r) => r.reports.length > 0,
+            rowExpandable: (r) => r.monthlyActual.some((v) => v !== '0.00'),
             expandedRowRender: (r) => (
-              <Table<Report>
+              <Table
                 size="small"
-                rowKey="id"
+                rowKey="month"
                 pagination={false}
-                dataSource={r.reports}
+                dataSource={r.monthlyActual.map((v, i) => ({ month: i + 1, actual: v }))}
                 columns={[
                   {
                     title: t('project.month'),
-                    render: (_, x) => monthLabel(x, lang),
+                    render: (_, x) => monthLabel({ year: filters.year, month: x.month }, lang),
                   },
                   {
                     title: t('project.monthlyActual'),
                     align: 'right',
                     className: 'num',
-                    render: (_, x) => wanText(x.investment),
-                  },
-                  {
-                    title: t('project.progress'),
-                    align: 'right',
-                    render: (_, x) => pct(x.progressPercent),
+                    render: (_, x) => wanText(x.actual),
                   },
                 ]}
               />
             ),
           }}
-          columns={[
-            {
-              title: t('dashboard.lineageProject'),
-              fixed: 'left',
-              render: (_, r) => (
-                <Link to={`/projects/${encodeURIComponent(r.standing.code)}`}>
-                  {r.standing.name}
-                </Link>
-              ),
-            },
-            { title: t('filters.area'), render: (_, r) => r.standing.area ?? '—' },
-            { title: t('filters.unit'), render: (_, r) => r.standing.ownerUnit ?? '—' },
-            {
-              title: t('filters.level'),
-              render: (_, r) => (
-                <LevelTag
-                  level={r.standing.level}
-                  reasons={r.standing.reasons}
-                  overridden={r.standing.level !== r.standing.computedLevel}
-                />
-              ),
-            },
-            ...(hasTargets
-              ? [
-                  {
-                    title: t('ledger.annualTarget'),
-                    align: 'right' as const,
-                    className: 'num',
-                    render: (_: unknown, r: Row) => wanText(r.annualTarget),
-                  },
-                  {
-                    title: `${t('dashboard.timingTarget')}${t('app.paren', { text: t('unit.wan') })}`,
-                    align: 'right' as const,
-                    className: 'num',
-                    render: (_: unknown, r: Row) => wanText(r.timingTarget),
-                  },
-                  {
-                    title: t('ledger.rate'),
-                    align: 'right' as const,
-                    render: (_: unknown, r: Row) =>
-                      r.timingTarget ? pct(percent(r.actual, r.timingTarget)) : '—',
-                  },
-                ]
-              : []),
-            {
-              title: t('dashboard.lineageReports'),
-              align: 'right',
-              render: (_, r) => t('dashboard.lineageMonths', { count: r.reports.length }),
-            },
-            {
-              title: t('dashboard.lineageActual'),
-              align: 'right',
-              className: 'num',
-              render: (_, r) => wanText(r.actual),
-            },
-          ]}
+          columns={columns}
           summary={() =>
-            sum === null ? null : (
+            l ? (
               <Table.Summary fixed>
                 <Table.Summary.Row>
-                  <Table.Summary.Cell index={0} colSpan={hasTargets ? 9 : 6}>
+                  {/* +1: the expand column comes first */}
+                  <Table.Summary.Cell index={0} colSpan={figureIndex + 1}>
                     <b>{t('dashboard.lineageTotal')}</b>
                   </Table.Summary.Cell>
                   <Table.Summary.Cell index={1} align="right">
-                    <b className="num" data-testid="lineage-total">
-                      {wanText(sum)}
+                    <b className="num" data-testid="lineage-total" data-value={l.total ?? ''}>
+                      {shown(l.total)}
                     </b>
-                    {sum !== total && (
-                      <div style={{ color: '#f5222d', fontSize: 12 }}>≠ {wanText(total)}</div>
+                    {l.total !== total && (
+                      <div style={{ color: '#cf1322', fontSize: 12 }}>≠ {shown(total)}</div>
                     )}
                   </Table.Summary.Cell>
+                  <Table.Summary.Cell index={2} colSpan={columns.length - figureIndex - 1} />
                 </Table.Summary.Row>
               </Table.Summary>
-            )
+            ) : null
           }
         />
       )}

@@ -30,6 +30,9 @@ import { useLatestMonth } from '../../queries.ts';
 
 type Issue = ImportResult['errors'][number];
 
+/** A long value or message breaks onto more lines rather than being cut at the cell's edge. */
+const wrapCell = () => ({ style: { whiteSpace: 'normal', overflowWrap: 'anywhere' } as const });
+
 function send(file: File, dryRun: boolean) {
   const form = new FormData();
   form.append('file', file);
@@ -61,6 +64,7 @@ export default function ImportPage() {
     },
   });
   const result = run.data ?? preview.data;
+  const nothing = result?.errors.find((e) => e.code === 'file.empty');
   const tallies = result
     ? (['projects', 'plans', 'reports', 'milestones'] as const).map((k) => ({
         key: k,
@@ -146,6 +150,17 @@ export default function ImportPage() {
                     title={run.data?.ok ? t('imports.imported') : t('imports.ok')}
                     data-testid={run.data?.ok ? 'import-done' : 'import-ok'}
                   />
+                ) : nothing ? (
+                  // An empty workbook (the blank template) is not a fault to fix: say so plainly.
+                  <Alert
+                    type="info"
+                    showIcon
+                    title={t('imports.nothing')}
+                    description={
+                      lang === 'en' && nothing.reasonEn ? nothing.reasonEn : nothing.reason
+                    }
+                    data-testid="import-nothing"
+                  />
                 ) : (
                   <Alert
                     type="error"
@@ -187,21 +202,29 @@ export default function ImportPage() {
                     ]}
                   />
                 )}
-                {result.errors.length > 0 && (
+                {result.errors.length > 0 && !nothing && (
                   <Table<Issue>
                     style={{ marginTop: 12 }}
                     size="small"
                     rowKey={(e, i) => `${e.sheet}-${e.row}-${e.column}-${i}`}
                     dataSource={result.errors}
                     pagination={{ pageSize: 20, hideOnSinglePage: true }}
-                    scroll={{ x: 'max-content' }}
+                    // Fixed layout inside the card: a long message wraps in its cell instead
+                    // of stretching the table past the card's edge, where it was cut off.
+                    tableLayout="fixed"
                     columns={[
-                      { title: t('imports.sheet'), render: (_, e) => e.sheet ?? '—' },
-                      { title: t('imports.row'), render: (_, e) => e.row ?? '—' },
-                      { title: t('imports.field'), render: (_, e) => e.column ?? '—' },
-                      { title: '', render: (_, e) => (e.value == null ? '' : String(e.value)) },
+                      { title: t('imports.sheet'), width: 84, render: (_, e) => e.sheet ?? '—' },
+                      { title: t('imports.row'), width: 56, render: (_, e) => e.row ?? '—' },
+                      { title: t('imports.field'), width: 64, render: (_, e) => e.column ?? '—' },
+                      {
+                        title: t('imports.value'),
+                        width: 120,
+                        onCell: wrapCell,
+                        render: (_, e) => (e.value == null ? '' : String(e.value)),
+                      },
                       {
                         title: t('imports.message'),
+                        onCell: wrapCell,
                         render: (_, e) => (lang === 'en' && e.reasonEn ? e.reasonEn : e.reason),
                       },
                     ]}

@@ -29,12 +29,13 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { PROJECT_PHASES } from '../../../domain/milestones.ts';
 import { sumWan } from '../../../domain/money.ts';
 import { formatYearMonth } from '../../../domain/periods.ts';
-import { api, downloadUrl } from '../../api.ts';
+import type { ProjectFigures } from '../../../server/modules/projects/projects.service.ts';
+import { api, downloadUrl, type Json } from '../../api.ts';
 import { useCan } from '../../auth.tsx';
 import { LevelTag, useLang } from '../../components/level-tag.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { EmptyState, ErrorState } from '../../components/states.tsx';
-import { levelName, monthLabel, pct, percent, wanText } from '../../format.ts';
+import { levelName, monthLabel, pct, wanText } from '../../format.ts';
 import { useAreas, useCategories, useLatestMonth, useUnits } from '../../queries.ts';
 import type { Project, ProjectPage, Standing } from '../../types.ts';
 import { ProjectForm } from './project-form.tsx';
@@ -58,15 +59,14 @@ const COLUMN_KEYS = [
   'remarks',
 ] as const;
 type ColumnKey = (typeof COLUMN_KEYS)[number];
+// What fits 1366 px wide without scrolling sideways (计划开工 / 计划竣工 in view); 标签, 建设阶段
+// and 总投资 are one click away in the column chooser.
 const DEFAULT_COLUMNS: ColumnKey[] = [
   'name',
   'code',
   'area',
-  'tags',
   'ownerUnit',
-  'phase',
   'level',
-  'totalInvestment',
   'annualTarget',
   'actual',
   'rate',
@@ -110,7 +110,7 @@ function store(key: string, value: unknown) {
   }
 }
 
-type Row = Project & { standing?: Standing };
+type Row = Project & { figures?: Json<ProjectFigures> | null; standing?: Standing };
 
 /** A CSV of exactly the rows and columns on screen, with a BOM so Excel and WPS read Chinese. */
 function exportCsv(columns: { title: string; value: (r: Row) => string }[], rows: Row[]) {
@@ -132,7 +132,7 @@ export default function LedgerPage() {
   const navigate = useNavigate();
   const { message } = App.useApp();
   const [params, setParams] = useSearchParams();
-  const canEdit = useCan('editLedger');
+  const canEdit = useCan('ledger.write');
   const areas = useAreas();
   const units = useUnits();
   const categories = useCategories();
@@ -156,11 +156,15 @@ export default function LedgerPage() {
     sort: params.get('sort') ?? undefined,
     page,
     pageSize,
+    // The server adds each project's 年度计划 / 累计完成 / 完成率 at this month's end.
+    month: latest.data ? formatYearMonth(latest.data) : undefined,
   };
   const projects = useQuery({
     queryKey: ['projects', query],
-    queryFn: ({ signal }) => api<ProjectPage>('/projects', { query, signal }),
+    queryFn: ({ signal }) =>
+      api<Omit<ProjectPage, 'items'> & { items: Row[] }>('/projects', { query, signal }),
     placeholderData: keepPreviousData,
+    enabled: !latest.isPending,
   });
   const month = latest.data;
   const standings = useQuery({
@@ -173,7 +177,6 @@ export default function LedgerPage() {
     () => new Map((standings.data ?? []).map((s) => [s.projectId, s])),
     [standings.data],
   );
-  const hasFigures = (standings.data ?? []).some((s) => s.rollup);
   const tags = useMemo(
     () => [...new Set((standings.data ?? []).flatMap((s) => s.tags))].sort(),
     [standings.data],
@@ -182,11 +185,8 @@ export default function LedgerPage() {
     ...p,
     standing: byProject.get(p.id),
   }));
-  const i = (month?.month ?? 1) - 1;
-  const annual = (r: Row) => (r.standing?.rollup?.hasPlan ? r.standing.rollup.annualTarget : null);
-  const actual = (r: Row) => (r.standing?.rollup ? r.standing.rollup.actualCumulative[i] : null);
-  const timing = (r: Row) =>
-    r.standing?.rollup?.hasPlan ? r.standing.rollup.timingTargets[i] : null;
+  const annual = (r: Row) => r.figures?.annualTarget ?? null;
+  const actual = (r: Row) => r.figures?.actualCumulative ?? null;
 
   const set = (patch: Record<string, string | number | undefined | null>) => {
     const next = new URLSearchParams(params);
@@ -221,7 +221,8 @@ export default function LedgerPage() {
       width?: number;
     }
   > = {
-    code: { title: t('ledger.code'), render: (r) => r.code, csv: (r) => r.code, width: 110 },
+    // Widths sized so the default columns fit 1366 px: long names and units wrap, never scroll.
+    code: { title: t('ledger.code'), render: (r) => r.code, csv: (r) => r.code, width: 96 },
     name: {
       title: t('ledger.name'),
       render: (r) => (
@@ -231,16 +232,16 @@ export default function LedgerPage() {
         </Link>
       ),
       csv: (r) => r.name,
-      width: 240,
+      width: 190,
     },
-    area: text(t('ledger.area'), (r) => r.areaName),
+    area: { ...text(t('ledger.area'), (r) => r.areaName), width: 110 },
     category: text(t('ledger.category'), (r) => r.categoryName),
     tags: {
       title: t('ledger.tags'),
       render: (r) => r.tags.map((x) => <Tag key={x}>{x}</Tag>),
       csv: (r) => r.tags.join('、'),
     },
-    ownerUnit: text(t('ledger.ownerUnit'), (r) => r.ownerUnitName),
+    ownerUnit: { ...text(t('ledger.ownerUnit'), (r) => r.ownerUnitName), width: 140 },
     phase: {
       title: t('ledger.phase'),
       render: (r) => t(`phase.${r.phase}`),
@@ -261,48 +262,42 @@ export default function LedgerPage() {
           '—'
         ),
       csv: (r) => (r.standing ? levelName(r.standing.level, lang) : ''),
+      width: 100,
     },
     totalInvestment: {
       title: t('ledger.totalInvestment'),
       render: (r) => wanText(r.totalInvestment),
       csv: (r) => r.totalInvestment ?? '',
       num: true,
+      width: 104,
     },
     annualTarget: {
       title: t('ledger.annualTarget'),
       render: (r) => wanText(annual(r)),
       csv: (r) => annual(r) ?? '',
       num: true,
+      width: 104,
     },
     actual: {
       title: t('ledger.actual'),
       render: (r) => wanText(actual(r)),
       csv: (r) => actual(r) ?? '',
       num: true,
+      width: 104,
     },
     rate: {
       title: t('ledger.rate'),
-      render: (r) => {
-        const tt = timing(r);
-        const a = actual(r);
-        return tt && a ? pct(percent(a, tt)) : '—';
-      },
-      csv: (r) => {
-        const tt = timing(r);
-        const a = actual(r);
-        return tt && a ? (percent(a, tt) ?? '') : '';
-      },
+      render: (r) => pct(r.figures?.rate),
+      csv: (r) => r.figures?.rate ?? '',
       num: true,
+      width: 76,
     },
-    plannedStart: text(t('ledger.plannedStart'), (r) => r.plannedStart),
-    plannedFinish: text(t('ledger.plannedFinish'), (r) => r.plannedFinish),
+    plannedStart: { ...text(t('ledger.plannedStart'), (r) => r.plannedStart), width: 96 },
+    plannedFinish: { ...text(t('ledger.plannedFinish'), (r) => r.plannedFinish), width: 96 },
     location: text(t('ledger.location'), (r) => r.location),
     remarks: text(t('ledger.remarks'), (r) => r.remarks),
   };
-  // Roll-up figures need the server to include them in /api/warnings; hide the columns otherwise.
-  const available = COLUMN_KEYS.filter(
-    (k) => hasFigures || !['annualTarget', 'actual', 'rate'].includes(k),
-  );
+  const available = COLUMN_KEYS;
   const shown = available.filter((k) => columns.includes(k) || k === 'name');
 
   const tableColumns: TableColumnsType<Row> = shown.map((k) => ({

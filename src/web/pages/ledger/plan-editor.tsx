@@ -1,10 +1,16 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Col, DatePicker, Form, Input, Row, Typography } from 'antd';
-import type { Dayjs } from 'dayjs';
-import { Decimal } from 'decimal.js';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { planInput } from '../../../contracts/plans.ts';
+import {
+  changedMonths,
+  defaultEffectiveDate,
+  fillEvenly,
+  firstMonthFrom,
+} from '../../../domain/investment-plan.ts';
 import { parseAmount } from '../../../domain/money.ts';
+import { isoDateOf } from '../../../domain/periods.ts';
 import { api } from '../../api.ts';
 import { AmountInput, amountRule } from '../../components/amount-input.tsx';
 import { FormDrawer } from '../../components/form-drawer.tsx';
@@ -37,7 +43,7 @@ export function PlanEditor({
   const { t } = useTranslation();
   const lang = useLang();
   const [form] = Form.useForm<Values>();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const errorText = useErrorText();
   const queryClient = useQueryClient();
 
@@ -56,19 +62,40 @@ export function PlanEditor({
     onError: (e) => message.error(showFieldErrors(form, e, errorText)),
   });
 
+  // A revision applies from its effective month: months before it are the past and stay.
+  const fromMonth = (): number => {
+    if (!plan) return 1;
+    const d: Dayjs | undefined = form.getFieldValue('effectiveDate');
+    return firstMonthFrom(year, d ? d.format('YYYY-MM-DD') : isoDateOf(new Date()));
+  };
+  const monthList = (months: number[]) =>
+    months.map((m) => t('project.monthTarget', { month: m })).join(lang === 'en' ? ', ' : '、');
+
   const spread = () => {
-    const annual = parseAmount(form.getFieldValue('annualTarget') ?? '');
-    if (!annual) return;
-    const total = new Decimal(annual);
-    form.setFieldValue(
-      'timingTargets',
-      Array.from({ length: 12 }, (_, i) =>
-        total
-          .times(i + 1)
-          .dividedBy(12)
-          .toFixed(2),
+    const from = fromMonth();
+    const current: string[] = form.getFieldValue('timingTargets') ?? [];
+    const filled =
+      from > 12 ? null : fillEvenly(form.getFieldValue('annualTarget') ?? '', current, from);
+    if (!filled) {
+      message.warning(t('project.fillEvenImpossible'));
+      return;
+    }
+    // Replacing what someone typed is asked first; untouched empty months are simply filled.
+    const replaced = changedMonths(current, filled).filter((m) => (current[m - 1] ?? '') !== '');
+    const apply = () => form.setFieldValue('timingTargets', filled);
+    if (replaced.length === 0) return apply();
+    modal.confirm({
+      title: t('project.fillEvenConfirm'),
+      content: (
+        <>
+          <div>{t('project.fillEvenReplaces', { months: monthList(replaced) })}</div>
+          {from > 1 && <div>{t('project.fillEvenKeeps', { month: from })}</div>}
+        </>
       ),
-    );
+      okText: t('project.fillEven'),
+      cancelText: t('app.cancel'),
+      onOk: apply,
+    });
   };
 
   const onFinish = (v: Values) => {
@@ -84,7 +111,20 @@ export function PlanEditor({
       showZodErrors(form, checked.error, lang);
       return;
     }
-    save.mutate(body);
+    // A revision may correct months already past (it has a reason and the old plan stays in the
+    // history), but never silently: name those months and ask.
+    const from = fromMonth();
+    const past = plan
+      ? changedMonths(plan.timingTargets, v.timingTargets).filter((m) => m < from)
+      : [];
+    if (past.length === 0) return save.mutate(body);
+    modal.confirm({
+      title: t('project.pastMonthsConfirm'),
+      content: t('project.pastMonthsChanged', { months: monthList(past) }),
+      okText: t('app.save'),
+      cancelText: t('app.cancel'),
+      onOk: () => save.mutate(body),
+    });
   };
 
   return (
@@ -102,6 +142,8 @@ export function PlanEditor({
         initialValues={{
           annualTarget: plan?.annualTarget ?? '',
           timingTargets: plan?.timingTargets ?? Array.from({ length: 12 }, () => ''),
+          // Inside the plan's year: a 2024 revision made today takes effect in 2024.
+          effectiveDate: dayjs(defaultEffectiveDate(year, isoDateOf(new Date()))),
         }}
       >
         <Form.Item
@@ -116,7 +158,7 @@ export function PlanEditor({
         </Form.Item>
         <Typography.Paragraph>
           {t('project.timingTargets')}{' '}
-          <Button size="small" onClick={spread}>
+          <Button size="small" onClick={spread} data-testid="fill-even">
             {t('project.fillEven')}
           </Button>
         </Typography.Paragraph>
@@ -145,8 +187,17 @@ export function PlanEditor({
             >
               <Input.TextArea rows={2} maxLength={500} />
             </Form.Item>
-            <Form.Item name="effectiveDate" label={t('project.effectiveDate')}>
-              <DatePicker />
+            <Form.Item
+              name="effectiveDate"
+              label={t('project.effectiveDate')}
+              extra={t('project.effectiveDateHelp')}
+            >
+              <DatePicker
+                allowClear={false}
+                disabledDate={(d) => d.year() !== year}
+                defaultPickerValue={dayjs(`${year}-01-01`)}
+                data-testid="effective-date"
+              />
             </Form.Item>
           </>
         )}

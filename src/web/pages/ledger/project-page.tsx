@@ -21,11 +21,11 @@ import type { TFunction } from 'i18next';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
-import { daysBetween, formatYearMonth, isoDateOf } from '../../../domain/periods.ts';
+import { formatYearMonth } from '../../../domain/periods.ts';
 import { ApiError, api } from '../../api.ts';
-import { useCan, useUser } from '../../auth.tsx';
+import { useCan } from '../../auth.tsx';
 import { type ChartOption, EChart } from '../../components/echart.tsx';
-import { LevelTag, reasonText, useLang } from '../../components/level-tag.tsx';
+import { LevelTag, LevelToneTag, reasonText, useLang } from '../../components/level-tag.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorState, PageSpinner } from '../../components/states.tsx';
 import { StatusTag } from '../../components/status-tag.tsx';
@@ -39,9 +39,13 @@ import type {
   Standing,
   WarningEvent,
 } from '../../types.ts';
+import { ReportPhotos } from '../reporting/report-photos.tsx';
 import { MilestoneEditor, milestoneKindName } from './milestone-editor.tsx';
 import { PlanEditor } from './plan-editor.tsx';
 import { ProjectForm } from './project-form.tsx';
+
+/** Photos are only looked at on this page; there is never a report to create. */
+const noReport = async () => null;
 
 type MonthRow = {
   month: number;
@@ -140,10 +144,9 @@ export default function ProjectPage() {
   const { code = '' } = useParams();
   const { t } = useTranslation();
   const lang = useLang();
-  const user = useUser();
   const [params, setParams] = useSearchParams();
-  const canEdit = useCan('editLedger');
-  const canMilestones = user.role === 'coordinator' || user.role === 'reporter';
+  const canEdit = useCan('ledger.write');
+  const canMilestones = useCan('milestone.write');
   const latest = useLatestMonth();
   const [editing, setEditing] = useState(false);
   const [planEditing, setPlanEditing] = useState(false);
@@ -176,10 +179,15 @@ export default function ProjectPage() {
       api<Report[]>('/reports', { query: { projectId: project.data!.id, pageSize: 500 } }),
     enabled: project.isSuccess,
   });
+  // Lateness is measured at the month the header's level is for, so both say one number.
+  const msMonth = latest.data ? formatYearMonth(latest.data) : undefined;
   const milestones = useQuery({
-    queryKey: ['milestones', code],
-    queryFn: () => api<MilestoneWithChanges[]>(`/projects/${encodeURIComponent(code)}/milestones`),
-    enabled: project.isSuccess,
+    queryKey: ['milestones', code, msMonth],
+    queryFn: () =>
+      api<MilestoneWithChanges[]>(`/projects/${encodeURIComponent(code)}/milestones`, {
+        query: { month: msMonth },
+      }),
+    enabled: project.isSuccess && !!msMonth,
   });
   const warnings = useQuery({
     queryKey: ['warning-history', code],
@@ -232,7 +240,6 @@ export default function ProjectPage() {
     setParams(next, { replace: true });
   };
   const latestWarning = warnings.data?.[0];
-  const today = isoDateOf(new Date());
   const yearOptions = [...new Set([...(years.data ?? []), year])].sort();
   const lastApproved = [...rows].reverse().find((r) => r.report?.status === 'approved');
 
@@ -318,8 +325,11 @@ export default function ProjectPage() {
         <Tabs
           activeKey={tab}
           onChange={setTab}
-          tabBarExtraContent={
-            <Space>
+          // The year picker sits beside the tab list, not inside it: a tablist may own only tabs
+          // (axe aria-required-children), so antd's tabBarExtraContent would break it.
+          renderTabBar={(props, TabBar) => (
+            <Flex align="center" gap={8}>
+              <TabBar {...props} style={{ flex: 1, minWidth: 0 }} />
               <Typography.Text type="secondary">{t('project.year')}</Typography.Text>
               <Select
                 aria-label={t('project.year')}
@@ -333,8 +343,8 @@ export default function ProjectPage() {
                   setParams(next, { replace: true });
                 }}
               />
-            </Space>
-          }
+            </Flex>
+          )}
           items={[
             {
               key: 'series',
@@ -497,18 +507,12 @@ export default function ProjectPage() {
                     <Timeline
                       titleSpan="120px"
                       items={(milestones.data ?? []).map((m) => {
-                        const done = !!m.actualDate;
-                        const late =
-                          !done && m.plannedDate && m.plannedDate < today
-                            ? daysBetween(m.plannedDate, today)
-                            : 0;
-                        const color = done
-                          ? LEVEL_COLOR.green
-                          : late > 30
-                            ? LEVEL_COLOR.red
-                            : late > 0
-                              ? LEVEL_COLOR.yellow
-                              : '#bfbfbf';
+                        // Lateness and its level come from the server (the one rule, the
+                        // office's threshold, at the same month as the header's level).
+                        const late = m.lateness?.daysLate ?? 0;
+                        const done = !m.lateness && !!m.actualDate;
+                        const tone = m.lateness ? m.lateness.level : done ? 'green' : null;
+                        const color = tone ? LEVEL_COLOR[tone] : '#bfbfbf';
                         return {
                           color,
                           title: m.plannedDate ?? '—',
@@ -520,13 +524,15 @@ export default function ProjectPage() {
                                     ? m.name
                                     : milestoneKindName(m.kind, lang, m.name)}
                                 </b>
-                                <Tag color={color}>
-                                  {done
-                                    ? `${t('project.milestoneDone')} ${m.actualDate}`
-                                    : late > 0
-                                      ? t('project.milestoneLate', { days: late })
-                                      : t('project.milestonePending')}
-                                </Tag>
+                                <span data-testid="milestone-state" data-milestone={m.name}>
+                                  <LevelToneTag level={tone}>
+                                    {done
+                                      ? `${t('project.milestoneDone')} ${m.actualDate}`
+                                      : late > 0
+                                        ? t('project.milestoneLate', { days: late })
+                                        : t('project.milestonePending')}
+                                  </LevelToneTag>
+                                </span>
                                 {canMilestones && (
                                   <Button
                                     size="small"
@@ -567,7 +573,17 @@ export default function ProjectPage() {
                   pagination={{ pageSize: 24, hideOnSinglePage: true }}
                   scroll={{ x: 'max-content' }}
                   locale={{ emptyText: t('project.noReports') }}
-                  expandable={{ expandedRowRender: (r) => <ReportHistory id={r.id} /> }}
+                  expandable={{
+                    expandedRowRender: (r) => (
+                      <>
+                        <ReportHistory id={r.id} />
+                        {/* 现场照片 with the history: thumbnails, the original on click. */}
+                        <div style={{ marginTop: 8 }}>
+                          <ReportPhotos reportId={r.id} editable={false} ensureReport={noReport} />
+                        </div>
+                      </>
+                    ),
+                  }}
                   columns={[
                     { title: t('project.month'), render: (_, r) => monthLabel(r, lang) },
                     {

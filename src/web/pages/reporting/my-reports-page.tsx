@@ -30,9 +30,11 @@ export default function MyReportsPage() {
   const period = parseYearMonth(params.get('month') ?? '') ?? current;
   const prev = previousMonth(period);
 
+  // The server says which projects owe this month's report (planned this year, not finished).
   const projects = useQuery({
-    queryKey: ['projects', 'mine'],
-    queryFn: () => api<ProjectPage>('/projects', { query: { pageSize: 500 } }),
+    queryKey: ['projects', 'mine', 'due', formatYearMonth(period)],
+    queryFn: () =>
+      api<ProjectPage>('/projects', { query: { due: formatYearMonth(period), pageSize: 500 } }),
   });
   const reports = useQuery({
     queryKey: ['reports', 'month', formatYearMonth(period)],

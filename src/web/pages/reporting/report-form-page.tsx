@@ -19,16 +19,24 @@ import { useNavigate, useParams } from 'react-router';
 import { reportDraftInput } from '../../../contracts/reports.ts';
 import { parseAmount } from '../../../domain/money.ts';
 import { parseYearMonth } from '../../../domain/periods.ts';
-import { api } from '../../api.ts';
+import type { ReportReference } from '../../../server/modules/reports/report-reference.ts';
+import { api, type Json } from '../../api.ts';
+import { useUser } from '../../auth.tsx';
 import { AmountInput, amountRule } from '../../components/amount-input.tsx';
 import { showFieldErrors, showZodErrors } from '../../components/form-errors.ts';
 import { useLang } from '../../components/level-tag.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorState, PageSpinner, useErrorText } from '../../components/states.tsx';
 import { StatusTag } from '../../components/status-tag.tsx';
-import { dateTime, monthLabel, pct, previousMonth, wanText } from '../../format.ts';
-import { planOrNull } from '../../queries.ts';
-import type { Plan, Project, Report } from '../../types.ts';
+import { dateTime, monthLabel, pct, wanText } from '../../format.ts';
+import type { Project, Report } from '../../types.ts';
+import {
+  draftKey,
+  type LocalDraft as LocalDraftOf,
+  readDraft,
+  removeDraft,
+  writeDraft,
+} from './report-drafts.ts';
 import { ReportPhotos } from './report-photos.tsx';
 
 type Values = {
@@ -38,28 +46,7 @@ type Values = {
   problems?: string;
   nextPlan?: string;
 };
-type LocalDraft = { values: Values; savedAt: number };
-
-/** Text typed on a phone survives a dropped connection, a timeout or a closed tab. */
-function draftKey(code: string, ym: string) {
-  return `tiaodu.draft.${code}.${ym}`;
-}
-function readLocal(key: string): LocalDraft | null {
-  try {
-    const raw = localStorage.getItem(key);
-    return raw ? (JSON.parse(raw) as LocalDraft) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The month's plan: the increase of the cumulative timing target over the month before. */
-function monthPlan(plan: Plan | null | undefined, month: number): string | null {
-  if (!plan) return null;
-  const now = new Decimal(plan.timingTargets[month - 1] ?? 0);
-  const before = month > 1 ? new Decimal(plan.timingTargets[month - 2] ?? 0) : new Decimal(0);
-  return now.minus(before).toFixed(2);
-}
+type LocalDraft = LocalDraftOf<Values>;
 
 export default function ReportFormPage() {
   const { code = '', ym = '' } = useParams();
@@ -71,7 +58,8 @@ export default function ReportFormPage() {
   const errorText = useErrorText();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<Values>();
-  const key = draftKey(code, ym);
+  const user = useUser();
+  const key = draftKey(user.id, code, ym);
   const [restored, setRestored] = useState<LocalDraft | null>(null);
   const [submitted, setSubmitted] = useState(false);
   const loaded = useRef(false);
@@ -89,17 +77,15 @@ export default function ReportFormPage() {
       )[0] ?? null,
     enabled: !!pid && !!period,
   });
-  const prev = period ? previousMonth(period) : null;
-  const last = useQuery({
-    queryKey: ['reports', 'one', pid, prev && `${prev.year}-${prev.month}`],
-    queryFn: async () =>
-      (await api<Report[]>('/reports', { query: { projectId: pid, ...prev!, pageSize: 1 } }))[0] ??
-      null,
-    enabled: !!pid && !!prev,
-  });
-  const plan = useQuery({
-    queryKey: ['plan', code, period?.year],
-    queryFn: ({ signal }) => planOrNull(code, period!.year, signal),
+  // The last report handed in and the month's plan, from the server: the same for a new month
+  // as for a returned one, whichever month the last report was.
+  const reference = useQuery({
+    queryKey: ['report-reference', pid, ym],
+    queryFn: ({ signal }) =>
+      api<Json<ReportReference>>('/reports/reference', {
+        query: { projectId: pid!, month: ym },
+        signal,
+      }),
     enabled: !!pid && !!period,
   });
 
@@ -108,7 +94,7 @@ export default function ReportFormPage() {
     if (loaded.current || report.isPending || !report.isSuccess) return;
     loaded.current = true;
     const r = report.data;
-    const local = readLocal(key);
+    const local = readDraft<Values>(key);
     const serverAt = r ? Date.parse(r.updatedAt) : 0;
     const editable = !r || r.status === 'draft' || r.status === 'returned';
     if (local && editable && local.savedAt > serverAt) {
@@ -136,7 +122,8 @@ export default function ReportFormPage() {
         progressText: values.progressText || null,
         problems: values.problems || null,
         nextPlan: values.nextPlan || null,
-        version: report.data?.version,
+        // 0: no report yet. A save over a newer one is a 409 naming who saved it (shown below).
+        version: report.data?.version ?? 0,
       };
       let saved = await api<Report>('/reports', { method: 'POST', body });
       if (submit) {
@@ -148,7 +135,7 @@ export default function ReportFormPage() {
       return saved;
     },
     onSuccess: (saved, { submit }) => {
-      localStorage.removeItem(key);
+      removeDraft(key);
       setRestored(null);
       queryClient.setQueryData(['reports', 'one', pid, ym], saved);
       void queryClient.invalidateQueries({ queryKey: ['reports'] });
@@ -169,7 +156,8 @@ export default function ReportFormPage() {
   const p = project.data;
   const r = report.data;
   const editable = !r || r.status === 'draft' || r.status === 'returned';
-  const planned = monthPlan(plan.data, period.month);
+  const last = reference.data?.lastReport;
+  const planned = reference.data?.plan?.monthTarget ?? null;
   const typed = investment ? parseAmount(investment) : null;
   const ratio =
     typed && planned && new Decimal(planned).greaterThan(0)
@@ -208,6 +196,7 @@ export default function ReportFormPage() {
         projectId: p.id,
         ...period,
         ...values,
+        version: r?.version ?? 0,
       });
       if (!checked.success) {
         showZodErrors(form, checked.error, lang);
@@ -256,7 +245,7 @@ export default function ReportFormPage() {
             <Button
               size="small"
               onClick={() => {
-                localStorage.removeItem(key);
+                removeDraft(key);
                 setRestored(null);
                 loaded.current = false;
                 form.resetFields();
@@ -269,12 +258,23 @@ export default function ReportFormPage() {
         />
       )}
       <Card size="small">
-        {last.data && (
-          <Typography.Paragraph type="secondary">
-            {t('reporting.lastMonth', {
-              investment: wanText(last.data.investment),
-              progress: pct(last.data.progressPercent),
-            })}
+        {reference.data && (
+          <Typography.Paragraph type="secondary" data-testid="report-reference">
+            {last
+              ? t('reporting.lastReport', {
+                  month: monthLabel(last, lang),
+                  investment: wanText(last.investment),
+                  progress: pct(last.progressPercent),
+                })
+              : t('reporting.noLastReport')}
+            <br />
+            {reference.data.plan
+              ? t('reporting.planYear', {
+                  annual: wanText(reference.data.plan.annualTarget),
+                  cumulative: wanText(reference.data.plan.cumulativeTarget),
+                  actual: wanText(reference.data.actualBefore),
+                })
+              : t('reporting.noPlanYear', { year: period.year })}
           </Typography.Paragraph>
         )}
         <Form<Values>
@@ -283,11 +283,7 @@ export default function ReportFormPage() {
           disabled={!editable}
           onValuesChange={(_, all) => {
             if (!editable) return;
-            try {
-              localStorage.setItem(key, JSON.stringify({ values: all, savedAt: Date.now() }));
-            } catch {
-              // storage full or blocked: the server draft still works
-            }
+            writeDraft(key, all);
           }}
         >
           <Form.Item

@@ -11,7 +11,6 @@ import {
   Modal,
   Space,
   Table,
-  Tag,
   Tooltip,
 } from 'antd';
 import { Decimal } from 'decimal.js';
@@ -22,20 +21,17 @@ import { returnInput } from '../../../contracts/reports.ts';
 import { formatYearMonth } from '../../../domain/periods.ts';
 import { api } from '../../api.ts';
 import { pickLang } from '../../components/form-errors.ts';
-import { useLang } from '../../components/level-tag.tsx';
+import { InertWhenHidden } from '../../components/inert-when-hidden.tsx';
+import { LevelToneTag, useLang } from '../../components/level-tag.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { EmptyState, ErrorState, useErrorText } from '../../components/states.tsx';
-import {
-  dateTime,
-  LEVEL_COLOR,
-  monthLabel,
-  pct,
-  percent,
-  previousMonth,
-  wanText,
-} from '../../format.ts';
+import { dateTime, monthLabel, pct, percent, previousMonth, wanText } from '../../format.ts';
 import { planOrNull } from '../../queries.ts';
 import type { Plan, Report } from '../../types.ts';
+import { ReportPhotos } from '../reporting/report-photos.tsx';
+
+/** Photos are only looked at here; there is never a report to create. */
+const noReport = async () => null;
 
 type Hint = { key: string; text: string; level: 'yellow' | 'red' };
 type Row = Report & { last?: Report; plan?: Plan | null; hints: Hint[] };
@@ -231,6 +227,7 @@ export default function ReviewPage() {
           rowSelection={{
             selectedRowKeys: selected,
             onChange: (keys) => setSelected(keys as number[]),
+            columnTitle: (checkbox) => <InertWhenHidden>{checkbox}</InertWhenHidden>,
           }}
           pagination={{
             current: page,
@@ -247,6 +244,13 @@ export default function ReviewPage() {
                   { label: t('reporting.progressText'), children: r.progressText || '—' },
                   { label: t('reporting.problems'), children: r.problems || '—' },
                   { label: t('reporting.nextPlan'), children: r.nextPlan || '—' },
+                  // The reviewer judges the figures against the site: thumbnails, large on click.
+                  {
+                    label: t('reporting.photos'),
+                    children: (
+                      <ReportPhotos reportId={r.id} editable={false} ensureReport={noReport} />
+                    ),
+                  },
                 ]}
               />
             ),
@@ -303,17 +307,13 @@ export default function ReviewPage() {
               title: t('review.hints'),
               render: (_, r) =>
                 r.hints.length === 0 ? (
-                  <Tag color={LEVEL_COLOR.green}>{t('review.hintNone')}</Tag>
+                  <LevelToneTag level="green">{t('review.hintNone')}</LevelToneTag>
                 ) : (
                   <Flex vertical gap={2}>
                     {r.hints.map((h) => (
-                      <Tag
-                        key={h.key}
-                        color={LEVEL_COLOR[h.level]}
-                        style={{ whiteSpace: 'normal' }}
-                      >
+                      <LevelToneTag key={h.key} level={h.level} wrap>
                         {h.text}
-                      </Tag>
+                      </LevelToneTag>
                     ))}
                   </Flex>
                 ),

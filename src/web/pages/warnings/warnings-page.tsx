@@ -184,7 +184,7 @@ function OverrideModal({
 function ThresholdsForm() {
   const { t } = useTranslation();
   const lang = useLang();
-  const canEdit = useCan('settings');
+  const canEdit = useCan('settings.write');
   const { message } = App.useApp();
   const errorText = useErrorText();
   const queryClient = useQueryClient();
@@ -194,7 +194,9 @@ function ThresholdsForm() {
     queryFn: () => api<Thresholds>('/settings/warnings'),
   });
   const save = useMutation({
-    mutationFn: ({ version: _v, ...body }: Thresholds) =>
+    // The version loaded goes along: a change saved meanwhile by someone else is a 409 that
+    // names them (shown below), never silently overwritten.
+    mutationFn: (body: Thresholds) =>
       api<Thresholds>('/settings/warnings', { method: 'PUT', body }),
     onSuccess: (v) => {
       queryClient.setQueryData(['thresholds'], v);
@@ -246,7 +248,7 @@ export default function WarningsPage() {
   const { message } = App.useApp();
   const errorText = useErrorText();
   const queryClient = useQueryClient();
-  const canOverride = useCan('overrideWarning');
+  const canOverride = useCan('warning.override');
   const [params, setParams] = useSearchParams();
   const latest = useLatestMonth();
   const areas = useAreas();
@@ -294,9 +296,9 @@ export default function WarningsPage() {
   const all = q.data ?? [];
   const counts = { green: 0, yellow: 0, red: 0 } as Record<Level, number>;
   for (const s of all) counts[s.level]++;
+  // The server answers worst first (and again after every override): shown as it comes, never
+  // sorted in place in the query cache.
   const rows = level ? all.filter((s) => s.level === level) : all;
-  const rank: Record<Level, number> = { red: 0, yellow: 1, green: 2 };
-  rows.sort((a, b) => rank[a.level] - rank[b.level] || a.code.localeCompare(b.code));
 
   const list = (
     <>

@@ -95,19 +95,17 @@ async function bigWorkbook(): Promise<Buffer> {
   ]);
 }
 
-it(`imports ${PROJECTS} projects with plans, ${MONTHS} months of figures and milestones in one run`, {
-  timeout: 240_000,
+/**
+ * Office scale, for correctness: 5,000 projects pass the bulk writers' batching (PostgreSQL's
+ * 65,535 bind parameters per statement) and the roll-ups agree with the raw rows. How fast
+ * the import runs belongs to the benchmark (`npm run bench`, issue 12), never to a test: a
+ * busy machine must make this test slower, not red.
+ */
+it(`imports ${PROJECTS} projects with plans, ${MONTHS} months of figures and milestones in one run, and the same workbook again changes nothing`, {
+  timeout: 600_000, // 82 s on PGlite with the machine busy; see vitest.config.ts
 }, async () => {
   const book = await bigWorkbook();
-  const started = performance.now();
-  const phases: Record<string, number> = {};
-  const result = await importWorkbook(database.db, ctx, book, {
-    onProgress: (p) => {
-      phases[p.phase] = performance.now();
-    },
-  });
-  const seconds = (performance.now() - started) / 1000;
-  const split = `read ${((phases.read - started) / 1000).toFixed(1)} s, check ${((phases.check - phases.read) / 1000).toFixed(1)} s, write ${((phases.write - phases.check) / 1000).toFixed(1)} s`;
+  const result = await importWorkbook(database.db, ctx, book);
   expect(result.errors).toEqual([]);
   expect(result.summary.projects.created).toBe(PROJECTS);
   expect(result.summary.plans.created).toBe(PROJECTS);
@@ -115,14 +113,9 @@ it(`imports ${PROJECTS} projects with plans, ${MONTHS} months of figures and mil
   expect(result.summary.milestones.created).toBe(PROJECTS * 2);
   const [{ n }] = await database.db.select({ n: count() }).from(projectYearRollups);
   expect(n).toBe(PROJECTS);
-  const again = performance.now();
   const second = await importWorkbook(database.db, ctx, book);
-  const secondSeconds = (performance.now() - again) / 1000;
+  expect(second.errors).toEqual([]);
   expect(second.summary.projects.unchanged).toBe(PROJECTS);
   expect(second.summary.reports.unchanged).toBe(PROJECTS * MONTHS);
   expect((await verifyRollups(database.db)).differences).toEqual([]);
-  console.log(
-    `[import perf ${process.env.TIAODU_TEST_DB ?? 'pglite'}] ${(book.length / 1024).toFixed(0)} KB workbook, ${PROJECTS} projects: first import ${seconds.toFixed(1)} s (${split}), unchanged re-import ${secondSeconds.toFixed(1)} s`,
-  );
-  expect(seconds).toBeLessThan(120);
 });

@@ -1,0 +1,148 @@
+/**
+ * Figures that agree everywhere (issue 15, items 1, 2 and 4): a submitted but unreviewed report
+ * moves nobody's default month, each card's lineage totals to its card under filters, and one
+ * milestone shows one delay on the dashboard and on its project page.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { DESKTOP, launch, PHONE, person, settled, shot } from './support/browser.ts';
+
+const baseURL = inject('baseURL');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+type Project = { id: number; code: string; name: string };
+type Report = { projectId: number };
+type Period = { through: string };
+
+/** The month the dashboard asked the server for, from its /api/dispatch request. */
+async function dashboardMonth(page: Page): Promise<string> {
+  const asked = page.waitForRequest((r) => /\/api\/dispatch\?/.test(r.url()), { timeout: 60_000 });
+  await page.goto('/dashboard');
+  const url = new URL((await asked).url());
+  await settled(page);
+  return url.searchParams.get('through')!;
+}
+
+describe('figures that agree everywhere', () => {
+  test('a reporter submitting for this month does not move the leader’s default month', async () => {
+    const leader = await person(browser, baseURL, { viewport: DESKTOP, as: 'leader' });
+    const before = (await (
+      await leader.context.request.get('/api/dispatch/default-period')
+    ).json()) as Period;
+    // the demo office's approved figures end in 2024-12, a year with plans
+    expect(before.through).toBe('2024-12');
+    expect(await dashboardMonth(leader.page)).toBe('2024-12');
+
+    const reporter = await person(browser, baseURL, { viewport: PHONE, as: 'reporter-gws' });
+    const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    const [year, m] = month.split('-').map(Number);
+    const mine = (await (
+      await reporter.context.request.get('/api/projects?pageSize=500')
+    ).json()) as { items: Project[] };
+    const reported = (await (
+      await reporter.context.request.get(`/api/reports?year=${year}&month=${m}&pageSize=500`)
+    ).json()) as Report[];
+    const taken = new Set(reported.map((r) => r.projectId));
+    // other journeys take the first projects of the unit; take one from the end
+    const project = [...mine.items].reverse().find((p) => !taken.has(p.id))!;
+    expect(project, 'a project of 市建筑工务署 without a report this month').toBeDefined();
+    const r = reporter.page;
+    await r.goto(`/report/${encodeURIComponent(project.code)}/${month}`);
+    await r.getByTestId('investment').fill('12.5');
+    await r.getByTestId('submit-report').click();
+    await r
+      .locator('.ant-modal-confirm')
+      .getByRole('button', { name: /确\s*定/ })
+      .click();
+    await r.getByText('已提交，待审核').waitFor();
+
+    const after = (await (
+      await leader.context.request.get('/api/dispatch/default-period')
+    ).json()) as Period;
+    expect(after.through).toBe('2024-12');
+    // a fresh visit (nothing cached) still opens on the office's approved month, with figures
+    const fresh = await person(browser, baseURL, { viewport: DESKTOP, as: 'leader' });
+    expect(await dashboardMonth(fresh.page)).toBe('2024-12');
+    await expect
+      .poll(() => fresh.page.getByTestId('kpi-actual-value').textContent())
+      .not.toBe('0.00');
+    await shot(fresh.page, 'dashboard-default-month-leader-zh');
+    expect([...leader.errors, ...reporter.errors, ...fresh.errors]).toEqual([]);
+    for (const p of [leader, reporter, fresh]) await p.context.close();
+  });
+
+  test('each card’s lineage drawer totals to its card, under an area filter', async () => {
+    const p = await person(browser, baseURL, { viewport: DESKTOP, as: 'coord' });
+    const areas = (await (await p.context.request.get('/api/areas')).json()) as { name: string }[];
+    for (const query of ['', `&area=${encodeURIComponent(areas[0].name)}`]) {
+      await p.page.goto(`/dashboard?through=2024-12${query}`);
+      await settled(p.page);
+      const d = (await (
+        await p.context.request.get(`/api/dispatch?through=2024-12${query}`)
+      ).json()) as Record<string, string | null>;
+      for (const [card, key] of [
+        ['kpi-annual', 'annualTarget'],
+        ['kpi-timing', 'timingTarget'],
+        ['kpi-actual', 'actual'],
+        ['kpi-rate', 'rateVsTiming'],
+      ] as const) {
+        await p.page.getByTestId(card).click();
+        const drawer = p.page.getByTestId('lineage-drawer');
+        const total = drawer.getByTestId('lineage-total');
+        await expect.poll(() => total.getAttribute('data-value')).toBe(d[key] ?? '');
+        expect(await drawer.getByText('≠').count()).toBe(0);
+        if (card === 'kpi-annual' && !query) await shot(p.page, 'lineage-annual-target-zh');
+        await p.page.keyboard.press('Escape');
+        await drawer.waitFor({ state: 'detached' });
+      }
+    }
+    expect(p.errors).toEqual([]);
+    await p.context.close();
+  });
+
+  test('one milestone shows one delay on the dashboard and on its project page', async () => {
+    const p = await person(browser, baseURL, { viewport: DESKTOP, as: 'coord' });
+    // A milestone planned for 2024-10-31 and not done: 61 days late at 2024-12-31 (the issue's
+    // case showed 61, 758 and 760 for it on three screens).
+    const csrf = (
+      (await (await p.context.request.get('/api/auth/me')).json()) as { csrfToken: string }
+    ).csrfToken;
+    const code = 'KXC-028';
+    const name = '附属工程验收';
+    const added = await p.context.request.post(`/api/projects/${code}/milestones`, {
+      headers: { 'x-csrf-token': csrf },
+      data: { kind: 'custom', name, plannedDate: '2024-10-31' },
+    });
+    expect(added.status(), await added.text()).toBe(201);
+    await p.page.goto('/dashboard?through=2024-12');
+    await settled(p.page);
+    const onDashboard = p.page.locator(
+      `[data-testid="overdue-days"][data-code="${code}"][data-milestone="${name}"]`,
+    );
+    await onDashboard.waitFor();
+    const days = (await onDashboard.textContent())!.match(/\d+/)![0];
+    expect(days).toBe('61');
+    await p.page.goto(`/projects/${encodeURIComponent(code)}?tab=milestones`);
+    await settled(p.page);
+    const state = p.page.locator(`[data-testid="milestone-state"][data-milestone="${name}"]`);
+    await expect.poll(() => state.first().textContent()).toContain(days);
+    // the header's reasons (the same month) say the same number of days
+    await expect
+      .poll(() => p.page.getByTestId('project-reasons').textContent())
+      .toContain(`“${name}”计划2024-10-31完成，截至2024-12-31未完成，滞后${days}天`);
+    // the 节点 tab is in planned-date order
+    const titles = await p.page.locator('.ant-timeline-item-title').allTextContents();
+    const dated = titles.filter((x) => /^\d{4}-\d{2}-\d{2}$/.test(x.trim()));
+    expect(dated).toEqual([...dated].sort());
+    await shot(p.page, 'project-milestones-one-delay-zh');
+    expect(p.errors).toEqual([]);
+    await p.context.close();
+  });
+});
