@@ -1,7 +1,13 @@
 /**
  * The web app's end-to-end run, one file so its steps never compete for the two cores: first
- * the quality bars and every page's screenshots on the fresh demo office, then the journeys
- * (which change its data).
+ * every page's screenshots on the fresh demo office, then the journeys (which change its
+ * data). One page or one journey per test. A new suite is one more import line below.
  */
 import './pages.suite.ts';
 import './journeys.suite.ts';
+import './a11y.suite.ts';
+import './screens.suite.ts';
+import './shared-pc.suite.ts';
+import './coordination.suite.ts';
+import './forms.suite.ts';
+import './figures.suite.ts';

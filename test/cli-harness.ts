@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +14,25 @@ export type CliTarget = {
   dir: string;
   /** runs `node bin/tiaodu.js ...argv` against this test's database */
   tiaodu: (...argv: string[]) => Promise<{ code: number; stdout: string; stderr: string }>;
+  /** the same with extra environment variables (NODE_ENV=production, …) */
+  tiaoduWith: (
+    extraEnv: NodeJS.ProcessEnv,
+    ...argv: string[]
+  ) => Promise<{ code: number; stdout: string; stderr: string }>;
+  /**
+   * starts a command that keeps running (`serve`) and waits until its stdout matches `ready`
+   * (or it exits); `stop` ends it. The output so far is in `stdout` / `stderr`.
+   */
+  start: (
+    extraEnv: NodeJS.ProcessEnv,
+    ready: RegExp,
+    ...argv: string[]
+  ) => Promise<{
+    stdout: string;
+    stderr: string;
+    exitCode: number | null;
+    stop: () => Promise<void>;
+  }>;
   /** opens the same database in-process (close it before the CLI runs again on PGlite) */
   open: () => Promise<Database>;
   cleanup: () => Promise<void>;
@@ -42,21 +61,54 @@ export async function createCliTarget(prefix: string): Promise<CliTarget> {
     args = ['--data-dir', dataDir];
     open = () => createDb({ dataDir });
   }
+  const run = async (extraEnv: NodeJS.ProcessEnv, argv: string[]) => {
+    try {
+      const { stdout, stderr } = await exec('node', [BIN, ...argv, ...args], {
+        env: { ...env, ...extraEnv },
+        timeout: 120_000,
+      });
+      return { code: 0, stdout, stderr };
+    } catch (e) {
+      const err = e as { code: number; stdout: string; stderr: string };
+      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+    }
+  };
   return {
     dir,
     open,
-    tiaodu: async (...argv) => {
-      try {
-        const { stdout, stderr } = await exec('node', [BIN, ...argv, ...args], {
-          env,
-          timeout: 120_000,
+    tiaodu: (...argv) => run({}, argv),
+    tiaoduWith: (extraEnv, ...argv) => run(extraEnv, argv),
+    start: (extraEnv, ready, ...argv) =>
+      new Promise((resolvePromise, reject) => {
+        const child: ChildProcess = spawn('node', [BIN, ...argv, ...args], {
+          env: { ...env, ...extraEnv },
         });
-        return { code: 0, stdout, stderr };
-      } catch (e) {
-        const err = e as { code: number; stdout: string; stderr: string };
-        return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-      }
-    },
+        const out = { stdout: '', stderr: '', exitCode: null as number | null };
+        const exited = new Promise<void>((r) => child.once('exit', () => r()));
+        const stop = async () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          await exited;
+        };
+        const timer = setTimeout(() => {
+          void stop();
+          reject(new Error(`not ready in 120 s: ${out.stdout}${out.stderr}`));
+        }, 120_000);
+        const settle = () => {
+          clearTimeout(timer);
+          resolvePromise({ ...out, stop });
+        };
+        child.stdout?.on('data', (d: Buffer) => {
+          out.stdout += d.toString();
+          if (ready.test(out.stdout)) settle();
+        });
+        child.stderr?.on('data', (d: Buffer) => {
+          out.stderr += d.toString();
+        });
+        child.once('exit', (code) => {
+          out.exitCode = code;
+          settle();
+        });
+      }),
     cleanup: async () => {
       await drop();
       rmSync(dir, { recursive: true, force: true });

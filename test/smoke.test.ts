@@ -56,7 +56,7 @@ it('serves health and a project round trip', async () => {
   const rep = await t.app.inject({
     method: 'POST',
     url: '/api/reports',
-    payload: { projectId: res.json().id, year: 2026, month: 1, investment: '120' },
+    payload: { projectId: res.json().id, year: 2026, month: 1, investment: '120', version: 0 },
   });
   expect(rep.statusCode, rep.body).toBe(200);
   const id = rep.json().id;

@@ -5,8 +5,8 @@ import { buildApp } from '../src/server/app.ts';
 import type { Actor, Role } from '../src/server/context.ts';
 import type { Database } from '../src/server/db.ts';
 import type { LoginRateLimit } from '../src/server/modules/accounts/accounts.routes.ts';
-import { createUser } from '../src/server/modules/accounts/accounts.service.ts';
 import { type AccountRole, users } from '../src/server/modules/accounts/accounts.table.ts';
+import { createUser } from '../src/server/modules/accounts/user-admin.service.ts';
 import { ensureOffice, systemActor } from '../src/server/modules/offices/offices.service.ts';
 import { createTestDatabase } from './test-db.ts';
 
@@ -40,6 +40,8 @@ export type TestAppOptions = {
   /** 'session': real log-ins through POST /api/auth/login (use `login` and `createUser`) */
   auth?: 'session';
   loginRateLimit?: LoginRateLimit;
+  /** the built web app's folder (default dist/web, when built) */
+  webRoot?: string;
 };
 
 export type TestLogin = {
@@ -105,6 +107,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<{
     secretKey: TEST_SECRET_KEY,
     loginRateLimit: opts.loginRateLimit ?? { max: 10_000, timeWindowMs: 60_000 },
     resolveActor: opts.auth === 'session' ? undefined : async () => fixedActor(office.id),
+    webRoot: opts.webRoot,
   });
   await app.ready();
   let serial = 0;

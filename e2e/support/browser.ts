@@ -110,6 +110,26 @@ async function sessionOf(
   return state;
 }
 
+/**
+ * Waits until the page has its data and its charts have drawn. The limits are generous on
+ * purpose: on a busy machine a page takes longer, and a slow page should make the run slower,
+ * not red (an idle machine settles a page in about a second).
+ */
+export async function settled(page: Page) {
+  await page.waitForLoadState('networkidle', { timeout: 60_000 });
+  await page.waitForFunction(
+    () =>
+      !document.querySelector('.ant-spin-spinning') &&
+      Array.from(document.querySelectorAll('[data-chart]')).every((el) =>
+        el.hasAttribute('data-rendered'),
+      ),
+    undefined,
+    { timeout: 60_000 },
+  );
+  // Antd's enter animations: a screenshot taken mid-fade shows half-drawn cards.
+  await page.waitForTimeout(300);
+}
+
 export async function shot(page: Page, name: string, fullPage = false) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
 }

@@ -22,6 +22,7 @@ export async function openDatabase(
   const database = await createDb({
     url: env.DATABASE_URL,
     dataDir: opts.dataDir ?? env.TIAODU_DATA_DIR,
+    migrateUrl: env.DATABASE_MIGRATE_URL,
   });
   await database.migrate();
   const office = await ensureOffice(database.db);

@@ -8,6 +8,7 @@ import { registerImport } from './commands/import.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerRollup } from './commands/rollup.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerStats } from './commands/stats.ts';
 import { registerUsers } from './commands/users.ts';
 import { registerWarnings } from './commands/warnings.ts';
 
@@ -28,6 +29,7 @@ for (const register of [
   registerExport,
   registerUsers,
   registerAudit,
+  registerStats,
 ]) {
   register(program);
 }

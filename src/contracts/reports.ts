@@ -16,8 +16,17 @@ export const reportDraftInput = z.object({
   progressText: longText,
   problems: longText,
   nextPlan: longText,
-  /** the report's current version when editing an existing one */
-  version: version.optional(),
+  /**
+   * The version the form loaded: 0 for a month without a report yet. Required, so a save made
+   * over someone else's newer one is a 409 naming them, never a silent overwrite.
+   */
+  version: z
+    .number({
+      message:
+        '需带 version（打开时读到的版本，新月报为 0）/ version is required (0 for a new report)',
+    })
+    .int()
+    .min(0),
 });
 export type ReportDraftInput = z.input<typeof reportDraftInput>;
 

@@ -4,7 +4,10 @@ import { STANDARD_MILESTONES } from '../domain/milestones.ts';
 import type { Ctx } from '../server/context.ts';
 import type { Db } from '../server/db.ts';
 import { AppError } from '../server/errors.ts';
-import { ensureDemoAccounts } from '../server/modules/accounts/accounts.service.ts';
+import {
+  assertDemoAllowed,
+  ensureDemoAccounts,
+} from '../server/modules/accounts/demo-accounts.service.ts';
 import { addMilestone, updateMilestone } from '../server/modules/milestones/milestones.service.ts';
 import {
   ensureOffice,
@@ -38,6 +41,7 @@ import {
   SEED,
   UNITS,
 } from './catalog.ts';
+import { loadCoordinationDemo } from './coordination.ts';
 
 /** Deterministic pseudo-random numbers, so every demo office is the same office. */
 function mulberry32(seed: number) {
@@ -126,6 +130,8 @@ export async function loadDemo(
   opts: { onProgress?: (step: string) => void } = {},
 ): Promise<DemoSummary> {
   const progress = opts.onProgress ?? (() => {});
+  // Before anything is written: production never gets the demo office or its accounts.
+  assertDemoAllowed();
   const office = await ensureOffice(db);
   const [{ n }] = await db
     .select({ n: count() })
@@ -285,6 +291,8 @@ export async function loadDemo(
 
   progress('项目阶段 / phases');
   await settlePhases(db, ctxAt(at('2025-01-06')), ids);
+  progress('会议、问题、交办事项、活动 / meetings, problems, action items, activities');
+  await loadCoordinationDemo(db, office.id, ids, unitIds);
   return { office: OFFICE_NAME, projects: DEMO_PROJECTS.length, reports, areas: AREAS, accounts };
 }
 
@@ -520,13 +528,14 @@ async function workflowReports(
         year,
         month,
         ...text,
+        version: 0,
       });
       n++;
       if (slot === 1) continue;
       await submitReport(db, reporter(filed), saved.id);
       if (slot === 3 || slot === 8) continue;
       if (returnedOnce.has(p.code) || slot === 10) {
-        await returnReport(db, coord(reviewed), saved.id, {
+        const returned = await returnReport(db, coord(reviewed), saved.id, {
           reason: '本月完成投资与财务支付凭证不一致，请核实后重新报送',
         });
         if (slot === 10) continue;
@@ -536,6 +545,7 @@ async function workflowReports(
           month,
           ...text,
           progressText: `${text.progressText}（已按财务凭证核实）`,
+          version: returned.version,
         });
         await submitReport(db, reporter(resubmitted), saved.id);
       }

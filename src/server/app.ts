@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join, posix, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
@@ -17,28 +17,34 @@ import {
 } from 'fastify-type-provider-zod';
 import { type Actor, type Clock, type Ctx, systemClock } from './context.ts';
 import type { Db } from './db.ts';
-import { type Env, readEnv } from './env.ts';
+import { type Env, readEnv, trustProxyOption } from './env.ts';
 import { errorHandler } from './errors.ts';
 import {
   adminRoutes,
   authRoutes,
   type LoginRateLimit,
 } from './modules/accounts/accounts.routes.ts';
-import { registerAuth } from './modules/accounts/auth.hooks.ts';
+import { registerAuth, registerRouteAccess } from './modules/accounts/auth.hooks.ts';
 import { configureSecretKey } from './modules/accounts/crypto.ts';
+import { actionItemRoutes } from './modules/action-items/action-items.routes.ts';
+import { activityRoutes } from './modules/activities/activities.routes.ts';
 import { registerAuditHooks } from './modules/audit/audit.hooks.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { scopedDb } from './modules/audit/audit.service.ts';
 import { dispatchRoutes } from './modules/dispatch/dispatch.routes.ts';
 import { exportRoutes } from './modules/exports/exports.routes.ts';
 import { importRoutes } from './modules/imports/imports.routes.ts';
+import { meetingRoutes } from './modules/meetings/meetings.routes.ts';
 import { milestoneRoutes } from './modules/milestones/milestones.routes.ts';
 import { ensureOffice } from './modules/offices/offices.service.ts';
 import { planRoutes } from './modules/plans/plans.routes.ts';
+import { problemRoutes } from './modules/problems/problems.routes.ts';
 import { projectRoutes } from './modules/projects/projects.routes.ts';
 import { reportRoutes } from './modules/reports/reports.routes.ts';
+import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { unitRoutes } from './modules/units/units.routes.ts';
 import { warningRoutes } from './modules/warnings/warnings.routes.ts';
+import type { RouteAccess } from './policy.ts';
 
 export type AppOptions = {
   db: Db;
@@ -55,6 +61,8 @@ export type AppOptions = {
   secretKey?: string;
   /** per client address, on POST /api/auth/login; default 20 a minute */
   loginRateLimit?: LoginRateLimit;
+  /** the built web app's folder; default dist/web (tests point it at a folder of their own) */
+  webRoot?: string;
 };
 
 declare module 'fastify' {
@@ -62,8 +70,8 @@ declare module 'fastify' {
     ctx: Ctx;
   }
   interface FastifyInstance {
-    /** every API route as registered, for the route × role tests */
-    apiRoutes: { method: string; url: string }[];
+    /** every API route as registered, with its declared access, for the route × role tests */
+    apiRoutes: { method: string; url: string; access: RouteAccess; csrf: boolean }[];
   }
 }
 
@@ -79,12 +87,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: opts.logger ?? false,
     bodyLimit: 2 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
-    // a hop count is valid at run time (proxy-addr), though Fastify's type leaves it out
-    trustProxy: (env.TIAODU_TRUST_PROXY ?? false) as boolean | string[],
+    trustProxy: trustProxyOption(env.TIAODU_TRUST_PROXY),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler((error, request, reply) =>
+    // @fastify/static refuses non-canonical paths (`//api/x`, `/x/..%2Fy`) with a 403; to a
+    // client that is a path like any other that does not exist (and an /api one is no page).
+    (error as { code?: string }).code === 'FST_STATIC_FORBIDDEN_PATH'
+      ? reply.callNotFound()
+      : errorHandler(error as Error, request, reply),
+  );
+  registerRouteAccess(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -118,12 +132,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('ctx', null as unknown as Ctx);
   registerAuth(app, { db: opts.db, clock, officeId: office.id, resolveActor: opts.resolveActor });
   registerAuditHooks(app, { db: opts.db });
-  const routes: { method: string; url: string }[] = [];
+  const routes: FastifyInstance['apiRoutes'] = [];
   app.decorate('apiRoutes', routes);
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) {
       if (method !== 'HEAD' && r.url.startsWith('/api/') && !r.url.startsWith('/api/docs')) {
-        routes.push({ method, url: r.url });
+        routes.push({
+          method,
+          url: r.url,
+          access: r.config?.access ?? 'business',
+          csrf: r.config?.csrf !== false,
+        });
       }
     }
   });
@@ -140,6 +159,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await authRoutes(api, {
         ...deps,
         loginRateLimit: opts.loginRateLimit ?? { max: 20, timeWindowMs: 60_000 },
+        production: env.NODE_ENV === 'production',
       });
       await adminRoutes(api, deps);
       await auditRoutes(api, deps);
@@ -152,12 +172,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await dispatchRoutes(api, deps);
       await importRoutes(api, deps);
       await exportRoutes(api, deps);
+      await meetingRoutes(api, deps);
+      await problemRoutes(api, deps);
+      await actionItemRoutes(api, deps);
+      await activityRoutes(api, deps);
+      await statsRoutes(api, deps);
     },
     { prefix: '/api' },
   );
 
   // The built web app (npm run build:web) at /; any other non-API GET gets its index.html.
-  const webRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
+  const webRoot = opts.webRoot ?? fileURLToPath(new URL('../../dist/web', import.meta.url));
   const hasWeb = existsSync(join(webRoot, 'index.html'));
   if (hasWeb) {
     await app.register(fastifyStatic, {
@@ -171,24 +196,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     });
   }
   app.setNotFoundHandler((request, reply) => {
-    if (
-      (request.method === 'GET' || request.method === 'HEAD') &&
-      !request.url.startsWith('/api') &&
-      hasWeb
-    ) {
+    const api = namesApi(request.url);
+    if ((request.method === 'GET' || request.method === 'HEAD') && !api && hasWeb) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
     return reply.status(404).send({
       error: {
         code: 'route.not_found',
         message:
-          hasWeb || request.url.startsWith('/api')
+          hasWeb || api
             ? `${request.method} ${request.url} 不存在`
             : '网页尚未构建，请先运行 npm run build:web',
         messageEn:
-          hasWeb || request.url.startsWith('/api')
-            ? 'no such route'
-            : 'the web app is not built: run npm run build:web',
+          hasWeb || api ? 'no such route' : 'the web app is not built: run npm run build:web',
       },
     });
   });
@@ -196,3 +216,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 }
 
 export type RouteDeps = { db: Db };
+
+/**
+ * Whether a path that matched no route names the API in some spelling (`/%61pi/…`, `//api/…`,
+ * `/API/…`, `/x/..%2Fapi/…`): it gets a JSON 404, never the web app's page with a 200.
+ */
+function namesApi(url: string): boolean {
+  let path = url.split('?')[0] ?? '';
+  for (let i = 0; i < 3 && path.includes('%'); i++) {
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      return true;
+    }
+  }
+  const first = posix.normalize(`/${path.replaceAll('\\', '/')}`).split('/')[1] ?? '';
+  return first.toLowerCase() === 'api';
+}

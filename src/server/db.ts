@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
@@ -27,11 +28,39 @@ export type Database = {
 
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
+/** The newest migration in drizzle/ (its journal's time stamp, as drizzle records it). */
+function newestMigration(): number {
+  const journal = JSON.parse(readFileSync(resolve(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8'));
+  return Math.max(0, ...(journal.entries as { when: number }[]).map((e) => e.when));
+}
+
+/**
+ * Whether every migration in drizzle/ is applied. Read-only, so an app role that may not
+ * create anything (README: database roles) starts against a database the owner migrated;
+ * drizzle's migrator itself always issues CREATE SCHEMA / CREATE TABLE IF NOT EXISTS first.
+ */
+async function upToDate(db: Db): Promise<boolean> {
+  const result = (await db.execute(
+    sql`select to_regclass('public.__drizzle_migrations') is not null as present`,
+  )) as unknown as { rows: { present: boolean }[] };
+  if (!result.rows[0]?.present) return false;
+  const last = (await db.execute(
+    sql`select max(created_at)::text as at from public.__drizzle_migrations`,
+  )) as unknown as { rows: { at: string | null }[] };
+  return Number(last.rows[0]?.at ?? 0) >= newestMigration();
+}
+
 /**
  * Opens PostgreSQL when a URL is given, else the embedded PGlite in dataDir
- * (or in memory when dataDir is 'memory://').
+ * (or in memory when dataDir is 'memory://'). With `migrateUrl` (DATABASE_MIGRATE_URL, the
+ * owner role) migrations run over a connection of their own, and `url` may be a role that
+ * owns nothing.
  */
-export async function createDb(opts: { url?: string; dataDir?: string }): Promise<Database> {
+export async function createDb(opts: {
+  url?: string;
+  dataDir?: string;
+  migrateUrl?: string;
+}): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
     // An idle connection the server drops (a restart, an administrator) must not crash the
@@ -49,11 +78,31 @@ export async function createDb(opts: { url?: string; dataDir?: string }): Promis
       db,
       kind: 'postgres',
       location: redactUrl(opts.url),
-      migrate: () =>
-        migrateNodePg(db as never, {
-          migrationsFolder: MIGRATIONS_DIR,
-          migrationsSchema: 'public',
-        }),
+      migrate: async () => {
+        if (await upToDate(db)) return;
+        const owner = opts.migrateUrl
+          ? new pg.Pool({ connectionString: opts.migrateUrl, max: 1 })
+          : null;
+        try {
+          await migrateNodePg((owner ? drizzleNodePg(owner, { schema }) : db) as never, {
+            migrationsFolder: MIGRATIONS_DIR,
+            migrationsSchema: 'public',
+          });
+        } catch (e) {
+          // The app's own role (README: database roles) may not create tables: say what to do.
+          const code =
+            (e as { code?: string; cause?: { code?: string } }).code ??
+            (e as { cause?: { code?: string } }).cause?.code;
+          if (code === '42501' && !owner) {
+            throw new Error(
+              `数据库有待执行的迁移，但当前角色无权执行：请以属主角色运行 \`tiaodu migrate\`，或设置 DATABASE_MIGRATE_URL / migrations are pending and this role may not run them: run \`tiaodu migrate\` as the owner role, or set DATABASE_MIGRATE_URL (${(e as Error).message})`,
+            );
+          }
+          throw e;
+        } finally {
+          await owner?.end();
+        }
+      },
       close: () => pool.end(),
     };
   }

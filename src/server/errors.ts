@@ -41,11 +41,15 @@ export function staleVersion(
 ) {
   // Only who, when and which version: callers pass the whole row, which must not leak.
   const { version, updatedBy = null, updatedAt = null } = current;
+  // The office's clock (UTC+8), so the person reading it recognises the time.
+  const when = updatedAt
+    ? new Date(updatedAt.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')
+    : null;
   return new AppError(
     `${what}.stale`,
-    `该记录已被${updatedBy ?? '他人'}修改（当前版本${version}），请刷新后再保存`,
+    `该记录已被${updatedBy ?? '他人'}${when ? `于 ${when} ` : ''}修改（当前版本${version}），请刷新后再保存`,
     {
-      messageEn: `the record was changed by ${updatedBy ?? 'someone else'}; reload and save again`,
+      messageEn: `the record was changed by ${updatedBy ?? 'someone else'}${when ? ` at ${when} (UTC+8)` : ''}; reload and save again`,
       version,
       updatedBy,
       updatedAt,

@@ -1,13 +1,22 @@
-import { count } from 'drizzle-orm';
+import { and, count, eq, isNull } from 'drizzle-orm';
 import { loadDemo } from '../demo/demo-office.ts';
 import { buildApp } from './app.ts';
 import { createDb } from './db.ts';
 import type { Env } from './env.ts';
-import { demoInfo } from './modules/accounts/accounts.service.ts';
+import { users } from './modules/accounts/accounts.table.ts';
+import {
+  demoInfo,
+  disableDemoAccounts,
+  isProduction,
+} from './modules/accounts/demo-accounts.service.ts';
+import { startAnchorWriter } from './modules/audit/audit-anchor.ts';
 import { ensureOffice } from './modules/offices/offices.service.ts';
 import { projects } from './modules/projects/projects.table.ts';
 
-/** env → db → migrate → (demo on an empty database) → buildApp → listen. */
+/**
+ * env → db → migrate → (demo on an empty database, never in production) → buildApp → listen.
+ * In production the demo accounts a database may hold are disabled first.
+ */
 export async function startServer(
   env: Env,
   opts: { demo: boolean; dataDir?: string; port?: number; host?: string },
@@ -15,10 +24,15 @@ export async function startServer(
   const database = await createDb({
     url: env.DATABASE_URL,
     dataDir: opts.dataDir ?? env.TIAODU_DATA_DIR,
+    migrateUrl: env.DATABASE_MIGRATE_URL,
   });
   await database.migrate();
+  const production = isProduction(env);
   let demoLoaded = false;
-  if (opts.demo) {
+  let demoDisabled: string[] = [];
+  if (production) {
+    demoDisabled = await disableDemoAccounts(database.db, new Date(), 'started_in_production');
+  } else if (opts.demo) {
     const [{ n }] = await database.db.select({ n: count() }).from(projects);
     if (n === 0) {
       process.stderr.write(
@@ -33,13 +47,30 @@ export async function startServer(
     env,
     logger: env.LOG_LEVEL === 'silent' ? false : { level: env.LOG_LEVEL },
   });
+  // The audit chain's head, anchored outside the database (README: database roles and the
+  // audit log's end); before listening, so an anchor file that cannot be written stops the start.
+  const anchors = startAnchorWriter(database.db, {
+    file: env.TIAODU_AUDIT_ANCHOR_FILE,
+    intervalMs: env.TIAODU_AUDIT_ANCHOR_INTERVAL * 1000,
+    everyRows: env.TIAODU_AUDIT_ANCHOR_ROWS,
+    log: (line) => {
+      if (env.LOG_LEVEL !== 'silent') process.stderr.write(`${line}\n`);
+    },
+  });
   const port = opts.port ?? env.PORT;
   const host = opts.host ?? env.HOST;
   const address = await app.listen({ port, host });
   const office = await ensureOffice(database.db);
-  const demo = await demoInfo(database.db, office.id);
+  const demo = await demoInfo(database.db, office.id, { production });
+  // Nobody can log in yet: the operator needs the one command that creates the first admin.
+  const [{ accounts }] = await database.db
+    .select({ accounts: count() })
+    .from(users)
+    .where(and(eq(users.officeId, office.id), isNull(users.disabledAt)));
+  await anchors.flush();
   const close = async () => {
     await app.close();
+    await anchors.stop();
     await database.close();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -47,5 +78,15 @@ export async function startServer(
       close().finally(() => process.exit(0));
     });
   }
-  return { app, database, address, demoLoaded, demo, close };
+  return {
+    app,
+    database,
+    address,
+    production,
+    demoLoaded,
+    demoDisabled,
+    demo,
+    noAccounts: accounts === 0,
+    close,
+  };
 }

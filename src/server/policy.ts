@@ -28,7 +28,11 @@ export type Action =
   /** password, lockout and session policy (security admin) */
   | 'security.write'
   /** search and export the audit log (audit admin) */
-  | 'audit.read';
+  | 'audit.read'
+  /** meetings, problems, action items (assign, verify, close), activities (the office) */
+  | 'coordination.write'
+  /** answer an action item, ask for more time, report it done (the responsible unit) */
+  | 'action_item.answer';
 
 const WRITERS: Record<Exclude<Action, 'read'>, readonly Role[]> = {
   'ledger.write': ['coordinator', 'system'],
@@ -43,6 +47,8 @@ const WRITERS: Record<Exclude<Action, 'read'>, readonly Role[]> = {
   'user.grant': ['secadmin', 'system'],
   'security.write': ['secadmin', 'system'],
   'audit.read': ['auditadmin', 'system'],
+  'coordination.write': ['coordinator', 'system'],
+  'action_item.answer': ['reporter', 'system'],
 };
 
 /** The roles that read business data; the three admin duties are not among them. */
@@ -58,8 +64,64 @@ export function can(actor: Actor, action: Action, ownerUnitId?: number | null): 
   return true;
 }
 
+/** Where a user's day starts in the web app: the first page it opens after log-in. */
+export type HomeArea = 'report' | 'dashboard' | 'users' | 'audit' | 'account';
+
+/**
+ * What the caller may do, as `/api/auth/me` tells the web app, which shows menus and buttons
+ * from this alone. Office-wide: for a reporter, an action on their own unit's projects.
+ */
+export type Capabilities = { actions: Record<Action, boolean>; home: HomeArea };
+
+export function capabilitiesOf(actor: Actor): Capabilities {
+  const actions = Object.fromEntries(
+    (['read', ...Object.keys(WRITERS)] as Action[]).map((a) => [a, can(actor, a)]),
+  ) as Record<Action, boolean>;
+  // Those who report but do not review (the reporters) start at their reports; every other
+  // reader of business data at the dashboard; the admin duties at their own page.
+  const home: HomeArea = actions.read
+    ? actions['report.write'] && !actions['report.review']
+      ? 'report'
+      : 'dashboard'
+    : actions['user.read']
+      ? 'users'
+      : actions['audit.read']
+        ? 'audit'
+        : 'account';
+  return { actions, home };
+}
+
 const forbidden = () =>
   new AppError('permission.forbidden', '没有权限执行此操作', { messageEn: 'you may not do this' });
+
+/** What the admin pages do to one account. */
+export type AccountOp =
+  | 'profile'
+  | 'reset_password'
+  | 'disable'
+  | 'grant'
+  | 'unlock'
+  | 'reset_totp';
+
+const ADMIN_DUTY_ROLES: readonly Role[] = ['sysadmin', 'secadmin', 'auditadmin'];
+
+/**
+ * 三权分立 for one account: may the actor do `op` to an account holding `targetRole`? A business
+ * account is the system admin's (profile, password reset, disable) and the security admin's
+ * (role and unit, unlock, second factor). An admin-duty account is the security admin's alone:
+ * the system admin cannot reset, disable or change the security or the audit admin; and no duty
+ * administers its own (its own account included), so the security admin's account is reset or
+ * unlocked only from the command line (`system`).
+ */
+export function canAdministerAccount(actor: Actor, targetRole: Role, op: AccountOp): boolean {
+  if (actor.role === 'system') return true;
+  if (ADMIN_DUTY_ROLES.includes(targetRole)) {
+    return can(actor, 'user.grant') && targetRole !== actor.role;
+  }
+  return ['profile', 'reset_password', 'disable'].includes(op)
+    ? can(actor, 'user.manage')
+    : can(actor, 'user.grant');
+}
 
 /** A record outside the actor's scope answers 404, so its existence does not leak. */
 export function assertCan(
@@ -85,13 +147,44 @@ export function projectScope(actor: Actor): SQL {
   return eq(projects.officeId, actor.officeId);
 }
 
-/** The areas of the API, by path; anything not listed is business data. */
-const AREAS: [RegExp, 'self' | 'accounts' | 'audit' | 'business'][] = [
-  [/^\/api\/auth(\/|$)/, 'self'],
-  [/^\/api\/admin(\/|$)/, 'accounts'],
+/**
+ * How a route may be reached, declared once per route: `open` is outside the API (the web app's
+ * files, the API docs, the health check: no session is read), `public` is an API route anyone
+ * may call (log-in, demo, log-out), `self` is one's own account (any logged-in user), and the
+ * rest are the areas of the API a role may enter at all.
+ */
+export type RouteAccess = 'open' | 'public' | 'self' | 'accounts' | 'audit' | 'business';
+
+/**
+ * The access of each route pattern not declaring its own (`config.access`, `config.public`).
+ * Deny by default: a route matching no line here fails at start-up, so a new module is served
+ * only once someone has said who may enter it. Matched against the registered pattern
+ * (`/api/projects/:code`), never against a request's URL.
+ */
+const ROUTE_AREAS: [RegExp, RouteAccess][] = [
+  [/^\/api\/docs(\/|$)/, 'open'],
+  [/^\/api\/auth\//, 'self'],
+  [/^\/api\/admin\//, 'accounts'],
   [/^\/api\/audit(\/|$)/, 'audit'],
-  [/^\/api(\/|$)/, 'business'],
+  [
+    /^\/api\/(projects|units|areas|categories|reports|report-photos|milestones|warnings|settings|dispatch|imports|exports)(\/|$)/,
+    'business',
+  ],
+  // the coordination modules (issue 10): meetings, problems, action items, activities, stats
+  [/^\/api\/(meetings|problems|action-items|activities|stats)(\/|$)/, 'business'],
+  // outside the API: the web app's files and the health check
+  [/^\/(?!api(\/|$))/, 'open'],
 ];
+
+/** The declared access of a route pattern, or undefined when it has none (it is then not served). */
+export function routeAccessOf(
+  url: string,
+  config: { access?: RouteAccess; public?: boolean } = {},
+): RouteAccess | undefined {
+  if (config.access) return config.access;
+  if (config.public) return 'public';
+  return ROUTE_AREAS.find(([re]) => re.test(url))?.[1];
+}
 
 const AREA_ROLES: Record<'accounts' | 'audit' | 'business', readonly Role[]> = {
   accounts: ['sysadmin', 'secadmin', 'system'],
@@ -116,12 +209,19 @@ const ROUTE_ACTIONS: Record<string, Action> = {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The gate every API request passes before its handler: 403 when the role has no business there. */
-export function assertRouteAllowed(actor: Actor, method: string, route: string): void {
-  const area = AREAS.find(([re]) => re.test(route))?.[1] ?? 'business';
-  if (area === 'self') return;
-  if (!AREA_ROLES[area].includes(actor.role)) throw forbidden();
-  if (area !== 'business') return;
+/**
+ * The gate every API request passes before its handler: 403 when the role has no business in
+ * the matched route's area. `route` is the registered pattern and `access` its declared rule.
+ */
+export function assertRouteAllowed(
+  actor: Actor,
+  method: string,
+  route: string,
+  access: RouteAccess,
+): void {
+  if (access === 'open' || access === 'public' || access === 'self') return;
+  if (!AREA_ROLES[access].includes(actor.role)) throw forbidden();
+  if (access !== 'business') return;
   if (!SAFE_METHODS.has(method) && READ_ONLY.includes(actor.role)) throw forbidden();
   const action = ROUTE_ACTIONS[`${method} ${route}`];
   if (action && !can(actor, action)) throw forbidden();

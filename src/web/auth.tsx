@@ -1,37 +1,38 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { ApiError, api, onUnauthorized, setCsrfToken } from './api.ts';
+import { clearReportDrafts } from './pages/reporting/report-drafts.ts';
 import { latestMonthQuery } from './queries.ts';
-import type { Role, SessionBody, SessionUser } from './types.ts';
+import type { Action, Capabilities, MeBody, SessionBody, SessionUser } from './types.ts';
 
 /**
- * Who is using the app. Three cases: a logged-in user (accounts on), nobody (show the log-in
- * page), or a server without accounts yet (404 on /api/auth/*), where every request acts as
- * the office's coordinator and the app says so in a banner.
+ * Who is using the app, and what they may do: a logged-in user with the capabilities the server
+ * computed for them (policy.ts `can()`), or nobody (show the log-in page). The web app keeps no
+ * rules of its own: menus, pages and buttons follow `capabilities`, and the server decides
+ * again on every request.
  */
 export type Session =
   | { status: 'loading' }
   /** why nobody is logged in: first visit, the session ended, or the person logged out */
   | { status: 'anonymous'; reason: 'initial' | 'expired' | 'logout' }
-  | { status: 'authenticated'; user: SessionUser; accounts: boolean };
-
-const NO_ACCOUNTS_USER: SessionUser = {
-  id: 'local-coordinator',
-  username: 'local',
-  displayName: '统筹',
-  role: 'coordinator',
-  unitId: null,
-  unitName: null,
-  mustChangePassword: false,
-  totpEnabled: false,
-};
+  | {
+      status: 'authenticated';
+      user: SessionUser;
+      capabilities: Capabilities;
+      /** always true: every server has accounts (kept for the pages that still ask) */
+      accounts: boolean;
+    };
 
 type AuthApi = {
   session: Session;
-  /** after a successful log-in or password change */
-  signedIn: (body: SessionBody) => void;
+  /**
+   * After a successful log-in: takes the CSRF token, then asks the server what the user may do
+   * (null when that failed).
+   */
+  signedIn: (body: SessionBody) => Promise<Capabilities | null>;
   logout: () => Promise<void>;
-  reload: () => Promise<void>;
+  /** asks the server again who is logged in and what they may do */
+  reload: () => Promise<Capabilities | null>;
 };
 
 const AuthContext = createContext<AuthApi | null>(null);
@@ -40,25 +41,31 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session>({ status: 'loading' });
   const queryClient = useQueryClient();
 
-  const reload = useCallback(async () => {
+  const reload = useCallback(async (): Promise<Capabilities | null> => {
     try {
-      const body = await api<SessionBody>('/auth/me');
+      const body = await api<MeBody>('/auth/me');
       setCsrfToken(body.csrfToken);
-      if (can(body.user.role, 'readDispatch')) void queryClient.prefetchQuery(latestMonthQuery);
-      setSession({ status: 'authenticated', user: body.user, accounts: true });
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) {
+      // Not while a password change is due: until then the server answers nothing else.
+      if (body.capabilities.actions.read && !body.user.mustChangePassword) {
         void queryClient.prefetchQuery(latestMonthQuery);
-        setSession({ status: 'authenticated', user: NO_ACCOUNTS_USER, accounts: false });
-      } else if (e instanceof ApiError && e.status === 401) {
-        setSession({
-          status: 'anonymous',
-          reason: e.code === 'auth.session_expired' ? 'expired' : 'initial',
-        });
-      } else {
-        // The server is unreachable: show the log-in page, which says so when the user tries.
-        setSession({ status: 'anonymous', reason: 'initial' });
       }
+      setSession({
+        status: 'authenticated',
+        user: body.user,
+        capabilities: body.capabilities,
+        accounts: true,
+      });
+      return body.capabilities;
+    } catch (e) {
+      setSession({
+        status: 'anonymous',
+        reason:
+          e instanceof ApiError && e.status === 401 && e.code === 'auth.session_expired'
+            ? 'expired'
+            : // nobody yet, or the server is unreachable: the log-in page says so on trying
+              'initial',
+      });
+      return null;
     }
   }, [queryClient]);
 
@@ -70,6 +77,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     () =>
       onUnauthorized(() => {
         // Any 401 in the middle of work means the session ended (idle timeout or revoked).
+        // Drafts stay: typed text is never lost to a timeout, and they are keyed by user.
         setCsrfToken(null);
         queryClient.clear();
         setSession({ status: 'anonymous', reason: 'expired' });
@@ -78,12 +86,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 
   const signedIn = useCallback(
-    (body: SessionBody) => {
+    async (body: SessionBody) => {
       setCsrfToken(body.csrfToken);
       queryClient.clear();
-      setSession({ status: 'authenticated', user: body.user, accounts: true });
+      return reload();
     },
-    [queryClient],
+    [queryClient, reload],
   );
 
   const logout = useCallback(async () => {
@@ -92,10 +100,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     } catch {
       // logged out locally either way
     }
+    // Nothing of the user stays on a shared PC: their report drafts go with them.
+    if (session.status === 'authenticated') clearReportDrafts(session.user.id);
     setCsrfToken(null);
     queryClient.clear();
     setSession({ status: 'anonymous', reason: 'logout' });
-  }, [queryClient]);
+  }, [queryClient, session]);
 
   return (
     <AuthContext.Provider value={{ session, signedIn, logout, reload }}>
@@ -117,44 +127,28 @@ export function useUser(): SessionUser & { accounts: boolean } {
   return { ...session.user, accounts: session.accounts };
 }
 
-/** What the interface offers each role; the server decides again on every request. */
-export const ROLE_CAN = {
-  editLedger: ['coordinator'],
-  review: ['coordinator'],
-  overrideWarning: ['coordinator'],
-  settings: ['coordinator'],
-  report: ['reporter', 'coordinator'],
-  reportHome: ['reporter'],
-  readDispatch: ['coordinator', 'leader', 'reporter'],
-  imports: ['coordinator'],
-  users: ['sysadmin', 'secadmin'],
-  /** POST /api/units needs ledger.write: only the coordinator may add units */
-  units: ['coordinator'],
-  audit: ['auditadmin', 'secadmin'],
-} as const satisfies Record<string, readonly Role[]>;
-
-export type Capability = keyof typeof ROLE_CAN;
-
-export function can(role: Role, capability: Capability): boolean {
-  return (ROLE_CAN[capability] as readonly Role[]).includes(role);
-}
-
-export function useCan(capability: Capability): boolean {
+/** What the signed-in user may do, as the server computed it; only behind RequireAuth. */
+export function useCapabilities(): Capabilities {
   const { session } = useAuth();
-  return session.status === 'authenticated' && can(session.user.role, capability);
+  if (session.status !== 'authenticated') throw new Error('useCapabilities without a session');
+  return session.capabilities;
 }
 
-/** Where each role starts. */
-export function homePath(role: Role): string {
-  switch (role) {
-    case 'reporter':
-      return '/report';
-    case 'sysadmin':
-    case 'secadmin':
-      return '/admin/users';
-    case 'auditadmin':
-      return '/admin/audit';
-    default:
-      return '/dashboard';
-  }
+/** May the signed-in user do this (office-wide; a reporter: on their own unit's projects)? */
+export function useCan(action: Action): boolean {
+  const { session } = useAuth();
+  return session.status === 'authenticated' && session.capabilities.actions[action];
+}
+
+const HOME_PATHS: Record<Capabilities['home'], string> = {
+  report: '/report',
+  dashboard: '/dashboard',
+  users: '/admin/users',
+  audit: '/admin/audit',
+  account: '/account',
+};
+
+/** Where the user starts, as the server says. */
+export function homePath(capabilities: Capabilities): string {
+  return HOME_PATHS[capabilities.home];
 }

@@ -1,8 +1,9 @@
 import { lazy, type ReactNode, Suspense } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
-import { type Capability, can, homePath, useAuth } from './auth.tsx';
+import { homePath, useAuth } from './auth.tsx';
 import { AppLayout } from './components/app-layout.tsx';
 import { PageSpinner } from './components/states.tsx';
+import type { Action } from './types.ts';
 
 // Every page is its own chunk: the first route loads the shell and one page, not the app.
 const pages = {
@@ -21,6 +22,8 @@ const pages = {
   units: () => import('./pages/admin/units-page.tsx'),
   audit: () => import('./pages/admin/audit-page.tsx'),
   account: () => import('./pages/account/account-page.tsx'),
+  meetings: () => import('./pages/coordination/meetings-page.tsx'),
+  actionItems: () => import('./pages/coordination/action-items-page.tsx'),
 };
 const LoginPage = lazy(pages.login);
 const ChangePasswordPage = lazy(pages.changePassword);
@@ -37,6 +40,8 @@ const UsersPage = lazy(pages.users);
 const UnitsPage = lazy(pages.units);
 const AuditPage = lazy(pages.audit);
 const AccountPage = lazy(pages.account);
+const MeetingsPage = lazy(pages.meetings);
+const ActionItemsPage = lazy(pages.actionItems);
 const StatusPage = lazy(() => import('./pages/status-page.tsx'));
 
 /**
@@ -57,6 +62,8 @@ export function preloadPage(pathname: string) {
       warnings: pages.warnings,
       import: pages.imports,
       account: pages.account,
+      meetings: pages.meetings,
+      'action-items': pages.actionItems,
       login: pages.login,
     }[first] ?? null;
   void loader?.();
@@ -69,7 +76,8 @@ function RequireAuth({
   allowMustChange,
 }: {
   children: ReactNode;
-  capability?: Capability;
+  /** the action the page needs, from the server's capabilities */
+  capability?: Action;
   allowMustChange?: boolean;
 }) {
   const { session } = useAuth();
@@ -84,7 +92,7 @@ function RequireAuth({
   if (session.user.mustChangePassword && !allowMustChange) {
     return <Navigate to="/change-password" replace />;
   }
-  if (capability && !can(session.user.role, capability)) {
+  if (capability && !session.capabilities.actions[capability]) {
     return <StatusPage kind="forbidden" />;
   }
   return <>{children}</>;
@@ -93,10 +101,10 @@ function RequireAuth({
 function Home() {
   const { session } = useAuth();
   if (session.status !== 'authenticated') return <PageSpinner />;
-  return <Navigate to={homePath(session.user.role)} replace />;
+  return <Navigate to={homePath(session.capabilities)} replace />;
 }
 
-const page = (node: ReactNode, capability?: Capability) => (
+const page = (node: ReactNode, capability?: Action) => (
   <RequireAuth capability={capability}>{node}</RequireAuth>
 );
 
@@ -113,7 +121,7 @@ export function AppRoutes() {
             </RequireAuth>
           }
         />
-        <Route path="/screen" element={page(<BigScreenPage />, 'readDispatch')} />
+        <Route path="/screen" element={page(<BigScreenPage />, 'read')} />
         <Route
           element={
             <RequireAuth>
@@ -122,17 +130,19 @@ export function AppRoutes() {
           }
         >
           <Route index element={<Home />} />
-          <Route path="dashboard" element={page(<DashboardPage />, 'readDispatch')} />
-          <Route path="ledger" element={page(<LedgerPage />, 'readDispatch')} />
-          <Route path="projects/:code" element={page(<ProjectPage />, 'readDispatch')} />
-          <Route path="report" element={page(<MyReportsPage />, 'report')} />
-          <Route path="report/:code/:ym" element={page(<ReportFormPage />, 'report')} />
-          <Route path="review" element={page(<ReviewPage />, 'review')} />
-          <Route path="warnings" element={page(<WarningsPage />, 'readDispatch')} />
-          <Route path="import" element={page(<ImportPage />, 'imports')} />
-          <Route path="admin/users" element={page(<UsersPage />, 'users')} />
-          <Route path="admin/units" element={page(<UnitsPage />, 'units')} />
-          <Route path="admin/audit" element={page(<AuditPage />, 'audit')} />
+          <Route path="dashboard" element={page(<DashboardPage />, 'read')} />
+          <Route path="ledger" element={page(<LedgerPage />, 'read')} />
+          <Route path="projects/:code" element={page(<ProjectPage />, 'read')} />
+          <Route path="report" element={page(<MyReportsPage />, 'report.write')} />
+          <Route path="report/:code/:ym" element={page(<ReportFormPage />, 'report.write')} />
+          <Route path="review" element={page(<ReviewPage />, 'report.review')} />
+          <Route path="warnings" element={page(<WarningsPage />, 'read')} />
+          <Route path="meetings" element={page(<MeetingsPage />, 'read')} />
+          <Route path="action-items" element={page(<ActionItemsPage />, 'read')} />
+          <Route path="import" element={page(<ImportPage />, 'ledger.write')} />
+          <Route path="admin/users" element={page(<UsersPage />, 'user.read')} />
+          <Route path="admin/units" element={page(<UnitsPage />, 'ledger.write')} />
+          <Route path="admin/audit" element={page(<AuditPage />, 'audit.read')} />
           <Route path="account" element={<AccountPage />} />
           <Route path="*" element={<StatusPage kind="notFound" />} />
         </Route>

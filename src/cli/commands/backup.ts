@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { readEnv } from '../../server/env.ts';
+import { isProduction } from '../../server/modules/accounts/demo-accounts.service.ts';
 import { backupDatabase, restoreDatabase } from '../../server/modules/backup/backup.service.ts';
 import { openDatabase, run, withDb } from '../open.ts';
 
@@ -31,10 +33,16 @@ export function registerBackup(program: Command) {
     run(async () => {
       const { database, close } = await openDatabase(opts);
       try {
-        const r = await restoreDatabase(database.db, file);
+        const r = await restoreDatabase(database.db, file, { production: isProduction(readEnv()) });
         process.stdout.write(
           `已恢复 / restored: ${r.tables} 张表, ${r.rows} 行 (${database.kind} ${database.location})\n`,
         );
+        if (r.demoDisabled.length > 0) {
+          process.stdout.write(
+            `生产模式：备份中的演示账号（公开密码）已停用 / production: the backup's demo accounts (published password) are disabled: ${r.demoDisabled.join(', ')}\n` +
+              '如需管理员账号 / for an admin account:  npx tiaodu users create-admin --username <name>\n',
+          );
+        }
       } finally {
         await close();
       }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { Ctx } from '../../server/context.ts';
-import { createUser, listUsers } from '../../server/modules/accounts/accounts.service.ts';
 import { ACCOUNT_ROLES, type AccountRole } from '../../server/modules/accounts/accounts.table.ts';
+import { createUser, resetPassword } from '../../server/modules/accounts/user-admin.service.ts';
+import { listUsers } from '../../server/modules/accounts/user-directory.service.ts';
 import { ensureUnit } from '../../server/modules/units/units.service.ts';
 import { openDatabase, run, withDb } from '../open.ts';
 import { renderTable } from '../table.ts';
@@ -61,6 +62,32 @@ export function registerUsers(program: Command) {
             '首次登录后须绑定动态验证码（TOTP）/ an admin must enrol TOTP at first log-in\n',
           );
         }
+      } finally {
+        await close();
+      }
+    }),
+  );
+  withDb(
+    users
+      .command('reset-password')
+      .description(
+        "重置密码（如安全管理员本人的账号：本职责不能自己办理），打印一次性临时密码 / reset a password, e.g. the security admin's own (no duty resets its own); prints a one-time password",
+      )
+      .requiredOption('--username <name>', '用户名 / user name'),
+  ).action((opts) =>
+    run(async () => {
+      const { database, ctx: base, close } = await openDatabase(opts);
+      try {
+        const ctx = cliCtx(base, 'users reset-password');
+        const username = String(opts.username).trim().toLowerCase();
+        const found = (
+          await listUsers(database.db, ctx, { q: username, pageSize: 200 })
+        ).items.find((u) => u.username === username);
+        if (!found) throw new Error(`没有用户名为“${username}”的账号 / no account "${username}"`);
+        const { temporaryPassword } = await resetPassword(database.db, ctx, found.id);
+        process.stdout.write(
+          `已重置 / reset: ${found.username} (${found.role})\n临时密码（只显示这一次，登录后须修改）/ one-time password (shown once, to be changed at log-in):\n${temporaryPassword}\n`,
+        );
       } finally {
         await close();
       }

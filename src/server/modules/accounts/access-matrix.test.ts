@@ -11,7 +11,9 @@ import { createProject, getProjectById } from '../projects/projects.service.ts';
 import { uploadReportPhoto } from '../reports/report-photos.service.ts';
 import { approveReport, getReport, saveReport, submitReport } from '../reports/reports.service.ts';
 import { ensureUnit } from '../units/units.service.ts';
-import { getSecuritySettings } from './accounts.service.ts';
+import { getThresholds } from '../warnings/warnings.service.ts';
+import { coordinationSpecs } from './access-matrix.coordination.ts';
+import { getSecuritySettings } from './security-settings.service.ts';
 
 /**
  * Every API route × every role, plus a reporter of another unit: the status each must get, and
@@ -86,6 +88,7 @@ async function draftA() {
     year: 2026,
     month: 10,
     investment: '10',
+    version: 0,
   });
 }
 async function submittedA() {
@@ -180,7 +183,9 @@ const SPECS: Record<string, Spec> = {
   },
   'POST /api/auth/totp/enroll': {
     prepare: async (who) => ({ url: '/api/auth/totp/enroll', as: await freshSession(who) }),
-    expect: SELF(200),
+    // the admin duties' sessions already have a second factor: replacing it needs the password
+    // and a current code, which this bare request does not carry
+    expect: base({ sysadmin: 400, secadmin: 400, auditadmin: 400 }, 200),
   },
   'POST /api/auth/totp/confirm': {
     prepare: fixed('/api/auth/totp/confirm', { code: '000000' }),
@@ -328,9 +333,21 @@ const SPECS: Record<string, Spec> = {
   'POST /api/reports': {
     prepare: async () => ({
       url: '/api/reports',
-      payload: { projectId: (await projectA()).id, year: 2026, month: 10, investment: '5' },
+      payload: {
+        projectId: (await projectA()).id,
+        year: 2026,
+        month: 10,
+        investment: '5',
+        version: 0,
+      },
     }),
     expect: REPORTER_A(200),
+  },
+  'GET /api/reports/reference': {
+    prepare: async () => ({
+      url: `/api/reports/reference?projectId=${(await projectA()).id}&month=2026-10`,
+    }),
+    expect: READ_A,
   },
   'GET /api/reports/:id': {
     prepare: async () => ({ url: `/api/reports/${(await draftA()).id}` }),
@@ -415,15 +432,28 @@ const SPECS: Record<string, Spec> = {
   },
   'GET /api/settings/warnings': { prepare: fixed('/api/settings/warnings'), expect: READ },
   'PUT /api/settings/warnings': {
-    prepare: fixed('/api/settings/warnings', {
-      investmentGreenAtPercent: 100,
-      investmentRedBelowPercent: 80,
-      milestoneRedAfterDays: 30,
-      missingReportLevel: 'yellow',
+    prepare: async () => ({
+      url: '/api/settings/warnings',
+      payload: {
+        investmentGreenAtPercent: 100,
+        investmentRedBelowPercent: 80,
+        milestoneRedAfterDays: 30,
+        missingReportLevel: 'yellow',
+        // the version now, whoever saved before: this matrix checks access, not staleness
+        version: (await getThresholds(t.database.db, sys())).version,
+      },
     }),
     expect: COORD(200),
   },
   'GET /api/dispatch': { prepare: fixed('/api/dispatch?through=2026-10'), expect: READ },
+  'GET /api/dispatch/default-period': {
+    prepare: fixed('/api/dispatch/default-period'),
+    expect: READ,
+  },
+  'GET /api/dispatch/lineage': {
+    prepare: fixed('/api/dispatch/lineage?through=2026-10&figure=actual'),
+    expect: READ,
+  },
   'GET /api/dispatch/rollups/verify': {
     prepare: fixed('/api/dispatch/rollups/verify'),
     expect: COORD(200),
@@ -436,6 +466,16 @@ const SPECS: Record<string, Spec> = {
   },
   'GET /api/imports/template': { prepare: fixed('/api/imports/template'), expect: READ },
   'GET /api/exports/:kind': { prepare: fixed('/api/exports/ledger'), expect: READ },
+  // ---- coordination: meetings, problems, action items, activities, stats
+  ...coordinationSpecs({
+    db: () => t.database.db,
+    sys,
+    unitA: () => unitA,
+    unitB: () => unitB,
+    projectA,
+    projectB: () => projectB,
+    base,
+  }),
 };
 
 /** What must never appear in an answer to this caller. */
@@ -493,6 +533,7 @@ beforeAll(async () => {
     year: 2026,
     month: 10,
     investment: '77',
+    version: 0,
   });
   await submitReport(t.database.db, ctx, rb.id);
   await approveReport(t.database.db, ctx, rb.id);
@@ -720,6 +761,7 @@ describe('mass assignment', () => {
       year: 2026,
       month: 10,
       investment: '1',
+      version: 0,
       status: 'approved',
       officeId: 999,
       updatedBy: '别人',

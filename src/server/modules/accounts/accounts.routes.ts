@@ -4,37 +4,40 @@ import { z } from 'zod';
 import { id } from '../../../contracts/common.ts';
 import type { RouteDeps } from '../../app.ts';
 import { AppError } from '../../errors.ts';
-import { assertCan } from '../../policy.ts';
+import { assertCan, capabilitiesOf } from '../../policy.ts';
+import { sessionCookieOptions } from './auth.hooks.ts';
+import { demoInfo } from './demo-accounts.service.ts';
+import { login, loginInput } from './login.service.ts';
+import {
+  getSecuritySettings,
+  securitySettingsPut,
+  updateSecuritySettings,
+} from './security-settings.service.ts';
 import {
   changePassword,
   confirmTotp,
-  createUser,
-  demoInfo,
   enrollTotp,
-  getSecuritySettings,
+  passwordChangeInput,
+  totpConfirmInput,
+  totpEnrollInput,
+} from './self-service.service.ts';
+import { logout, replaceSession, SESSION_COOKIE, type SessionInfo } from './sessions.service.ts';
+import {
+  createUser,
+  resetPassword,
+  resetTotp,
+  setUserDisabled,
+  unlockUser,
+  updateUser,
+  userCreateInput,
+  userPatchInput,
+} from './user-admin.service.ts';
+import {
   getUser,
   listAssignableUnits,
   listUsers,
-  login,
-  loginInput,
-  logout,
-  passwordChangeInput,
-  replaceSession,
-  resetPassword,
-  resetTotp,
-  SESSION_COOKIE,
-  type SessionInfo,
-  securitySettingsPut,
-  setUserDisabled,
-  totpConfirmInput,
-  unlockUser,
-  updateSecuritySettings,
-  updateUser,
-  userCreateInput,
   userListQuery,
-  userPatchInput,
-} from './accounts.service.ts';
-import { sessionCookieOptions } from './auth.hooks.ts';
+} from './user-directory.service.ts';
 
 export type LoginRateLimit = { max: number; timeWindowMs: number };
 
@@ -48,7 +51,11 @@ const params = z.object({ id });
 /** Log-in, log-out, one's own password and second factor. These record their own audit rows. */
 export async function authRoutes(
   app: FastifyInstance,
-  { db, loginRateLimit }: RouteDeps & { loginRateLimit: LoginRateLimit },
+  {
+    db,
+    loginRateLimit,
+    production = false,
+  }: RouteDeps & { loginRateLimit: LoginRateLimit; production?: boolean },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const manual = { audit: 'manual' as const };
@@ -82,6 +89,7 @@ export async function authRoutes(
       const { token, body } = await login(db, req.ctx, req.body, {
         ip: req.ip,
         userAgent: req.headers['user-agent'],
+        production,
       });
       // A new log-in never inherits the browser's old session (session fixation).
       if (req.session) await replaceSession(db, req.ctx, req.session.sessionId);
@@ -91,8 +99,12 @@ export async function authRoutes(
   );
   r.get(
     '/auth/me',
-    { schema: { tags: ['auth'], summary: '当前用户与 CSRF 令牌' }, config: manual },
-    async (req) => sessionOf(req).body,
+    {
+      schema: { tags: ['auth'], summary: '当前用户、CSRF 令牌与其权限（网页据此显示菜单和按钮）' },
+      config: manual,
+    },
+    // The web app shows menus and buttons from `capabilities` alone, computed by can().
+    async (req) => ({ ...sessionOf(req).body, capabilities: capabilitiesOf(req.ctx.actor) }),
   );
   r.get(
     '/auth/demo',
@@ -100,7 +112,15 @@ export async function authRoutes(
       schema: { tags: ['auth'], summary: '演示账号（仅演示办公室）' },
       config: { ...manual, public: true },
     },
-    (req) => demoInfo(db, req.ctx.actor.officeId),
+    (req) => {
+      // Production has no demo: the route answers as if it did not exist.
+      if (production) {
+        throw new AppError('route.not_found', 'GET /api/auth/demo 不存在', {
+          messageEn: 'no such route',
+        });
+      }
+      return demoInfo(db, req.ctx.actor.officeId);
+    },
   );
   r.post(
     '/auth/logout',
@@ -133,8 +153,15 @@ export async function authRoutes(
   );
   r.post(
     '/auth/totp/enroll',
-    { schema: { tags: ['auth'], summary: '开始绑定动态验证码（TOTP）' }, config: manual },
-    (req) => enrollTotp(db, req.ctx, sessionOf(req)),
+    {
+      schema: {
+        tags: ['auth'],
+        summary: '开始绑定动态验证码（TOTP）；已绑定时更换须带当前密码和验证码',
+        body: totpEnrollInput,
+      },
+      config: manual,
+    },
+    (req) => enrollTotp(db, req.ctx, sessionOf(req), req.body),
   );
   r.post(
     '/auth/totp/confirm',

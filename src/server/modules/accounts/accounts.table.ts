@@ -44,6 +44,9 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull(),
     mustChangePassword: boolean('must_change_password').notNull().default(true),
+    /** who last reset the password (display name and user name) and when, shown at the forced change */
+    passwordResetBy: text('password_reset_by'),
+    passwordResetAt: timestamp('password_reset_at', { withTimezone: true }),
     failedAttempts: integer('failed_attempts').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     totpEnabled: boolean('totp_enabled').notNull().default(false),

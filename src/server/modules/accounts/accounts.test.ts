@@ -6,6 +6,7 @@ import {
   TEST_PASSWORD,
   TEST_SECRET_KEY,
   type TestLogin,
+  totpCode,
 } from '../../../../test/test-app.ts';
 import { createTestDatabase } from '../../../../test/test-db.ts';
 import { buildApp } from '../../app.ts';
@@ -13,10 +14,17 @@ import { queryRows } from '../../db.ts';
 import { readEnv } from '../../env.ts';
 import { ensureOffice, systemActor } from '../offices/offices.service.ts';
 import { ensureUnit } from '../units/units.service.ts';
-import { createUser, ensureDemoAccounts } from './accounts.service.ts';
 import { securitySettings, sessions, users } from './accounts.table.ts';
-import { configureSecretKey, DEVELOPMENT_SECRET_KEY } from './crypto.ts';
+import {
+  configureSecretKey,
+  DEVELOPMENT_SECRET_KEY,
+  hashPassword,
+  needsRehash,
+  passwordHashCost,
+} from './crypto.ts';
+import { ensureDemoAccounts } from './demo-accounts.service.ts';
 import { DEMO_PASSWORD } from './password-policy.ts';
+import { createUser } from './user-admin.service.ts';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
 let t: T;
@@ -85,19 +93,22 @@ describe('log-in contract', () => {
       unitName: '市建筑工务署',
       mustChangePassword: false,
       totpEnabled: false,
+      passwordReset: null,
     });
     expect(body.csrfToken).toMatch(/^[\w-]{20,}$/);
     const cookie = res.cookies.find((c) => c.name === 'tiaodu_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(cookie.secure).toBeFalsy();
     expect(res.headers['cache-control']).toBe('no-store');
-    // /me answers the same body
+    // /me answers the same body, plus what the user may do (capabilities.test.ts)
     const me = await t.app.inject({
       url: '/api/auth/me',
       headers: { cookie: `tiaodu_session=${cookie.value}` },
     });
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toEqual(body);
+    const { capabilities, ...rest } = me.json();
+    expect(rest).toEqual(body);
+    expect(capabilities.home).toBe('report');
     // the token is not what the database stores
     const stored = await t.database.db.select({ id: sessions.id }).from(sessions);
     expect(stored.map((s) => s.id)).not.toContain(cookie.value);
@@ -115,17 +126,13 @@ describe('log-in contract', () => {
   });
 
   it('answers 401 auth.required without a session, and lets log-in, demo, docs and health through', async () => {
-    for (const url of [
-      '/api/projects',
-      '/api/auth/me',
-      '/api/admin/users',
-      '/api/audit',
-      '/api/nope',
-    ]) {
+    for (const url of ['/api/projects', '/api/auth/me', '/api/admin/users', '/api/audit']) {
       const res = await t.app.inject({ url });
       expect(res.statusCode, url).toBe(401);
       expect(res.json().error.code).toBe('auth.required');
     }
+    // The gate works on the matched route: a path that matches none is simply not there.
+    expect((await t.app.inject({ url: '/api/nope' })).statusCode).toBe(404);
     const post = await t.app.inject({
       method: 'POST',
       url: '/api/projects',
@@ -172,13 +179,21 @@ describe('lockout, with a controllable clock', () => {
       const r = await t.login('locky', 'Wrong-password-1');
       expect(r.status, `attempt ${i}`).toBe(401);
     }
+    // Locked, the account answers exactly like an unknown user name, so a guesser learns
+    // neither that it exists nor that it is locked (nor, later, that a guess was right).
+    const unknown = (await t.login('no-such-user', 'Wrong-password-1')).body.error;
     const fifth = await t.login('locky', 'Wrong-password-1');
-    expect(fifth.status).toBe(423);
-    expect((fifth.body.error as { code: string }).code).toBe('auth.locked');
+    expect(fifth.status).toBe(401);
+    expect(fifth.body.error).toEqual(unknown);
+    expect((fifth.body.error as { message: string }).message).toMatch(/5 次错误.*15 分钟/);
+    const [locked] = await t.database.db.select().from(users).where(eq(users.id, u.id));
+    expect(locked.lockedUntil).not.toBeNull();
     // the right password does not help while locked
-    expect((await t.login('locky', u.password)).status).toBe(423);
+    const right = await t.login('locky', u.password);
+    expect(right.status).toBe(401);
+    expect(right.body.error).toEqual(unknown);
     t.clock.now = new Date(t.clock.now.getTime() + 14 * MIN);
-    expect((await t.login('locky', u.password)).status).toBe(423);
+    expect((await t.login('locky', u.password)).status).toBe(401);
     t.clock.now = new Date(t.clock.now.getTime() + 1 * MIN + 1000);
     const ok = await t.login('locky', u.password);
     expect(ok.status).toBe(200);
@@ -197,7 +212,7 @@ describe('lockout, with a controllable clock', () => {
   it('the security admin unlocks at once', async () => {
     const u = await t.createUser({ username: 'unlockme', role: 'coordinator' });
     for (let i = 0; i < 5; i++) await t.login('unlockme', 'Wrong-password-1');
-    expect((await t.login('unlockme', u.password)).status).toBe(423);
+    expect((await t.login('unlockme', u.password)).status).toBe(401);
     const sec = await t.createUser({ username: 'sec1', role: 'secadmin' });
     await t.database.db.update(users).set({ demo: true }).where(eq(users.id, sec.id)); // no TOTP here
     const s = await t.login('sec1', sec.password);
@@ -601,15 +616,15 @@ describe('administration', () => {
     });
     expect(toLeader.statusCode).toBe(200);
     expect((await as(s2, 'GET', '/api/auth/me')).statusCode).toBe(401);
-    // nobody changes their own role
+    // nobody changes their own role (nor anything of their own duty)
     const self = (await as(sec, 'GET', '/api/auth/me')).json().user;
     const own = (await as(sec, 'GET', `/api/admin/users/${self.id}`)).json();
     const mine = await as(sec, 'PATCH', `/api/admin/users/${self.id}`, {
       version: own.version,
       role: 'sysadmin',
     });
-    expect(mine.statusCode).toBe(400);
-    expect(mine.json().error.code).toBe('user.self_grant');
+    expect(mine.statusCode).toBe(403);
+    expect(mine.json().error.code).toBe('account.forbidden');
   });
 
   it('disabling an account ends its sessions and refuses its log-in; the inactive filter finds idle ones', async () => {
@@ -698,12 +713,233 @@ describe('demo accounts', () => {
   });
 });
 
+describe('separation of duties (三权分立)', () => {
+  const post = (login: TestLogin, url: string, payload?: unknown) =>
+    as(login, 'POST', url, payload);
+  const view = async (login: TestLogin, id: number) =>
+    (await as(login, 'GET', `/api/admin/users/${id}`)).json();
+
+  it('the system admin cannot reset, disable or change the audit and security admins, nor its own duty', async () => {
+    const sys = await t.loginAs('sysadmin');
+    const sys2 = await t.loginAs('sysadmin');
+    const sec = await t.loginAs('secadmin');
+    const aud = await t.loginAs('auditadmin');
+    const refused: string[] = [];
+    for (const target of [aud, sec, sys2, sys]) {
+      const id = target.user.id;
+      const current = await view(sys, id);
+      expect(current.allowed, target.user.username).toEqual({
+        profile: false,
+        reset_password: false,
+        disable: false,
+        grant: false,
+        unlock: false,
+        reset_totp: false,
+      });
+      for (const res of [
+        await post(sys, `/api/admin/users/${id}/reset-password`),
+        await post(sys, `/api/admin/users/${id}/disable`, { disabled: true }),
+        await as(sys, 'PATCH', `/api/admin/users/${id}`, {
+          version: current.version,
+          displayName: '改名',
+        }),
+      ]) {
+        if (res.statusCode !== 403 || res.json().error.code !== 'account.forbidden')
+          refused.push(`${target.user.username}: ${res.statusCode} ${res.body}`);
+      }
+    }
+    expect(refused).toEqual([]);
+    const rows = await t.database.db.select().from(users);
+    for (const target of [aud, sec, sys2]) {
+      const row = rows.find((r) => r.id === target.user.id)!;
+      expect(row).toMatchObject({ disabledAt: null, mustChangePassword: false });
+      expect(row.displayName).toBe(target.user.username);
+    }
+    // business accounts stay the system admin's
+    const coord = await t.createUser({ username: 'sod-coord', role: 'coordinator' });
+    expect((await view(sys, coord.id)).allowed).toMatchObject({
+      profile: true,
+      reset_password: true,
+      disable: true,
+      grant: false,
+    });
+    expect((await post(sys, `/api/admin/users/${coord.id}/reset-password`)).statusCode).toBe(200);
+  });
+
+  it('admin-duty resets need the security admin, who cannot reset its own duty', async () => {
+    const sys = await t.loginAs('sysadmin');
+    const sec = await t.loginAs('secadmin');
+    const sec2 = await t.loginAs('secadmin');
+    const aud = await t.loginAs('auditadmin');
+    const coord = await t.createUser({ username: 'sod-coord2', role: 'coordinator' });
+    for (const [target, status] of [
+      [sec, 403],
+      [sec2, 403],
+      [coord, 403],
+      [aud, 200],
+      [sys, 200],
+    ] as const) {
+      const id = 'user' in target ? target.user.id : target.id;
+      const res = await post(sec, `/api/admin/users/${id}/reset-password`);
+      expect(res.statusCode, `${id}: ${res.body}`).toBe(status);
+    }
+    expect((await view(sec, sec2.user.id)).allowed.reset_password).toBe(false);
+    expect((await view(sec, aud.user.id)).allowed.reset_password).toBe(true);
+  });
+
+  it('after a reset the user must change the password, and is told who reset it and when', async () => {
+    const sys = await t.loginAs('sysadmin', { username: 'reset-sys' });
+    const u = await t.createUser({ username: 'resetme', role: 'leader' });
+    const res = await post(sys, `/api/admin/users/${u.id}/reset-password`);
+    expect(res.statusCode, res.body).toBe(200);
+    const { temporaryPassword } = res.json();
+    const s = await t.login('resetme', temporaryPassword);
+    expect(s.status).toBe(200);
+    expect(s.body.user).toMatchObject({
+      mustChangePassword: true,
+      passwordReset: { by: 'reset-sys（reset-sys）', at: t.clock.now.toISOString() },
+    });
+    expect((await as(s, 'GET', '/api/auth/me')).json().user.passwordReset.by).toBe(
+      'reset-sys（reset-sys）',
+    );
+    expect((await as(s, 'GET', '/api/projects')).statusCode).toBe(403);
+    const changed = await as(s, 'POST', '/api/auth/password', {
+      currentPassword: temporaryPassword,
+      newPassword: 'Mine-Again-2026',
+    });
+    expect(changed.statusCode, changed.body).toBe(204);
+    const me = (await as(s, 'GET', '/api/auth/me')).json().user;
+    expect(me).toMatchObject({ mustChangePassword: false, passwordReset: null });
+  });
+});
+
+describe('second factor', () => {
+  it('replacing an enrolled secret needs the password and a current code, each used once', async () => {
+    const a = await t.loginAs('auditadmin');
+    t.clock.now = new Date(t.clock.now.getTime() + 60_000);
+    const enrol = (payload?: unknown) => as(a, 'POST', '/api/auth/totp/enroll', payload);
+    const bare = await enrol();
+    expect(bare.statusCode).toBe(400);
+    expect(bare.json().error.code).toBe('totp.reauth_required');
+    const code = totpCode(a.totpSecret!, t.clock.now);
+    const wrongPassword = await enrol({ password: 'Not-my-password-1', code });
+    expect(wrongPassword.json().error.code).toBe('password.current_invalid');
+    const wrongCode = await enrol({
+      password: a.user.password,
+      code: code === '000000' ? '111111' : '000000',
+    });
+    expect(wrongCode.json().error.code).toBe('totp.invalid');
+    const ok = await enrol({ password: a.user.password, code });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().secret).not.toBe(a.totpSecret);
+    // the same code does not pass a second time
+    const again = await enrol({ password: a.user.password, code });
+    expect(again.statusCode).toBe(400);
+    expect(again.json().error.code).toBe('totp.invalid');
+  });
+
+  it('two log-ins carrying the same code at once: exactly one passes', async () => {
+    const a = await t.loginAs('secadmin');
+    t.clock.now = new Date(t.clock.now.getTime() + 60_000);
+    const code = totpCode(a.totpSecret!, t.clock.now);
+    const tries = await Promise.all(
+      [0, 1, 2].map(() => t.login(a.user.username, a.user.password, code)),
+    );
+    expect(tries.map((x) => x.status).sort()).toEqual([200, 401, 401]);
+    const [row] = await t.database.db.select().from(users).where(eq(users.id, a.user.id));
+    expect(row.totpLastCounter).toBe(Math.floor(t.clock.now.getTime() / 30_000));
+  });
+});
+
+describe('password change guesses', () => {
+  it('count toward the lockout; at the threshold the account locks and the session ends', async () => {
+    const u = await t.createUser({ username: 'guesser', role: 'coordinator' });
+    const s = await t.login('guesser', u.password);
+    const guess = () =>
+      as(s, 'POST', '/api/auth/password', {
+        currentPassword: 'Wrong-guess-2026',
+        newPassword: 'Whatever-New-2026',
+      });
+    for (let i = 1; i <= 4; i++) {
+      const r = await guess();
+      expect(r.statusCode, `guess ${i}`).toBe(400);
+      expect(r.json().error.code).toBe('password.current_invalid');
+    }
+    const fifth = await guess();
+    expect(fifth.statusCode).toBe(423);
+    expect(fifth.json().error.code).toBe('auth.locked');
+    expect((await as(s, 'GET', '/api/auth/me')).statusCode).toBe(401);
+    expect((await t.login('guesser', u.password)).status).toBe(401);
+  });
+});
+
+describe('password hashing cost', () => {
+  it('a hash below the current cost is replaced at the next successful log-in', async () => {
+    const u = await t.createUser({ username: 'oldhash', role: 'leader' });
+    const weak = await hashPassword(u.password, { N: 2 ** 10, r: 8, p: 1 });
+    await t.database.db.update(users).set({ passwordHash: weak }).where(eq(users.id, u.id));
+    expect((await t.login('oldhash', 'Wrong-password-1')).status).toBe(401);
+    const [unchanged] = await t.database.db.select().from(users).where(eq(users.id, u.id));
+    expect(unchanged.passwordHash).toBe(weak);
+    expect((await t.login('oldhash', u.password)).status).toBe(200);
+    const [row] = await t.database.db.select().from(users).where(eq(users.id, u.id));
+    expect(row.passwordHash).not.toBe(weak);
+    expect(row.passwordHash.startsWith(`scrypt$${passwordHashCost().N}$8$1$`)).toBe(true);
+    expect(needsRehash(row.passwordHash)).toBe(false);
+    expect((await t.login('oldhash', u.password)).status).toBe(200);
+  });
+});
+
+describe('demo accounts in production', () => {
+  it('answers 404 on /api/auth/demo and lets no demo account in, alike an unknown user', async () => {
+    const database = await createTestDatabase();
+    const office = await ensureOffice(database.db);
+    // created in development mode, then served in production (NODE_ENV=production)
+    await ensureDemoAccounts(database.db, { actor: systemActor(office.id), now: new Date() });
+    const app = await buildApp({
+      db: database.db,
+      env: readEnv({ NODE_ENV: 'production', TIAODU_SECRET_KEY: TEST_SECRET_KEY }),
+      secretKey: TEST_SECRET_KEY,
+    });
+    try {
+      const demo = await app.inject({ url: '/api/auth/demo' });
+      expect(demo.statusCode).toBe(404);
+      expect(demo.json().error.code).toBe('route.not_found');
+      expect(demo.body).not.toContain(DEMO_PASSWORD);
+      const unknown = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'nobody', password: DEMO_PASSWORD },
+      });
+      for (const username of ['sysadmin', 'secadmin', 'auditadmin', 'coord', 'reporter-gws']) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { username, password: DEMO_PASSWORD },
+        });
+        expect(res.statusCode, username).toBe(401);
+        expect(res.json().error, username).toEqual(unknown.json().error);
+        expect(res.cookies.find((c) => c.name === 'tiaodu_session')).toBeUndefined();
+      }
+      const refused = await queryRows<{ detail: string }>(
+        database.db,
+        sql`select detail from audit_log where action = 'auth.login' and outcome = 'failure'
+            and actor_id = 'sysadmin'`,
+      );
+      expect(refused.map((r) => r.detail)).toEqual(['demo_account_in_production']);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});
+
 describe('transport', () => {
   it('behind an HTTPS proxy (TIAODU_TRUST_PROXY) the cookie is Secure; headers are strict', async () => {
     const database = await createTestDatabase();
     const app = await buildApp({
       db: database.db,
-      env: readEnv({ TIAODU_TRUST_PROXY: 'true' }),
+      env: readEnv({ TIAODU_TRUST_PROXY: '1' }),
       secretKey: TEST_SECRET_KEY,
     });
     try {

@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor, Clock, Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { AppError } from '../../errors.ts';
-import { assertRouteAllowed } from '../../policy.ts';
-import { authenticateSession, SESSION_COOKIE, type SessionInfo } from './accounts.service.ts';
+import { assertRouteAllowed, type RouteAccess, routeAccessOf } from '../../policy.ts';
 import { safeEqual } from './crypto.ts';
+import { authenticateSession, SESSION_COOKIE, type SessionInfo } from './sessions.service.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,6 +16,11 @@ declare module 'fastify' {
     public?: boolean;
     /** no CSRF token needed (log-in only: there is no session yet) */
     csrf?: false;
+    /**
+     * who may reach the route; when absent it comes from the route pattern's area in policy.ts
+     * (or `public`). Set on every route at registration: a route without one fails at start-up.
+     */
+    access?: RouteAccess;
   }
 }
 
@@ -25,13 +30,40 @@ export function anonymousActor(officeId: number): Actor {
   return { id: 'anonymous', name: '匿名', role: 'anonymous', officeId, unitId: null };
 }
 
-const isApi = (url: string) => url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
+const notFound = (method: string, url: string) =>
+  new AppError('route.not_found', `${method} ${url} 不存在`, { messageEn: 'no such route' });
 
 /**
- * Decides who every /api request acts as, before anything else runs: the session cookie's user
- * (401 without one, except on public routes), the CSRF header on every state-changing request,
- * the forced password change or TOTP enrolment, then the policy's route gate. With
- * `resolveActor` (tests, tools) that function decides instead, and sessions and CSRF are skipped.
+ * Deny by default: every route gets its access when registered (its own `config.access`, or its
+ * pattern's area in policy.ts), or the app does not start. Called first thing in buildApp, so
+ * the docs' and the web app's routes get theirs too.
+ */
+export function registerRouteAccess(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const access = routeAccessOf(route.url, route.config);
+    if (!access) {
+      throw new Error(
+        `路由 ${[route.method].flat().join(',')} ${route.url} 未声明访问规则 / route ${route.url} declares no access: give it config.access or add its area to ROUTE_AREAS in src/server/policy.ts`,
+      );
+    }
+    route.config = { ...route.config, access };
+  });
+  // Nothing of a user stays in a browser's or a proxy's cache after they leave a shared PC;
+  // the web app's own files say otherwise for themselves.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+}
+
+/**
+ * Decides who every API request acts as, before anything else runs, from the route the request
+ * matched (its pattern and declared access), never from the URL string: the router decodes
+ * `/%61pi/…`, so a URL test would let such a request reach its handler unchecked. Then: the
+ * session cookie's user (401 without one, except on public routes), the CSRF header on every
+ * state-changing request, the forced password change or TOTP enrolment, then the policy's
+ * area gate. With `resolveActor` (tests, tools) that function decides who acts instead, and
+ * sessions and CSRF are skipped. A request matching no route goes on to the 404 handler.
  */
 export function registerAuth(
   app: FastifyInstance,
@@ -44,27 +76,27 @@ export function registerAuth(
 ): void {
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (request, reply) => {
-    if (!isApi(request.url) || request.url.startsWith('/api/docs')) return;
     const route = request.routeOptions.url;
-    const info = {
-      id: request.id,
-      ip: request.ip,
-      route: `${request.method} ${route ?? request.url.split('?')[0]}`,
-    };
+    if (route === undefined) return;
+    const config = request.routeOptions.config;
+    const access = config.access;
+    // Cannot happen (onRoute sets it on every route); if it ever does, nothing is served.
+    if (!access) throw notFound(request.method, route);
+    if (access === 'open') return;
+    const info = { id: request.id, ip: request.ip, route: `${request.method} ${route}` };
     const now = opts.clock();
     if (opts.resolveActor) {
       request.ctx = { actor: await opts.resolveActor(request), now, request: info };
-      if (route) assertRouteAllowed(request.ctx.actor, request.method, route);
+      assertRouteAllowed(request.ctx.actor, request.method, route, access);
       return;
     }
     request.ctx = { actor: anonymousActor(opts.officeId), now, request: info } satisfies Ctx;
-    const config = request.routeOptions.config ?? {};
     const token = request.cookies[SESSION_COOKIE];
     if (token) {
       const found = await authenticateSession(opts.db, token, request.ctx);
       if ('ended' in found) {
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
-        if (!config.public) {
+        if (access !== 'public') {
           throw new AppError('auth.session_expired', '登录已过期，请重新登录', {
             messageEn: 'your session has ended; log in again',
           });
@@ -76,7 +108,7 @@ export function registerAuth(
     }
     const session = request.session;
     if (!session) {
-      if (config.public) return;
+      if (access === 'public') return;
       throw new AppError('auth.required', '请先登录', { messageEn: 'log in first' });
     }
     if (!SAFE_METHODS.has(request.method) && config.csrf !== false) {
@@ -87,7 +119,8 @@ export function registerAuth(
         });
       }
     }
-    if (session.restriction && !(route ?? '').startsWith('/api/auth/')) {
+    // One's own account (change the password, enrol TOTP, log out) stays reachable.
+    if (session.restriction && access !== 'self' && access !== 'public') {
       throw session.restriction === 'password'
         ? new AppError('auth.password_change_required', '请先修改密码', {
             messageEn: 'change your password first',
@@ -96,7 +129,7 @@ export function registerAuth(
             messageEn: 'admin accounts must enrol a TOTP authenticator first',
           });
     }
-    if (route) assertRouteAllowed(session.actor, request.method, route);
+    assertRouteAllowed(session.actor, request.method, route, access);
   });
 }
 

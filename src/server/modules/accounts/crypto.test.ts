@@ -4,7 +4,9 @@ import {
   configureSecretKey,
   csrfTokenOf,
   hashPassword,
+  needsRehash,
   openField,
+  PASSWORD_HASH_POLICY,
   SealError,
   sealField,
   sessionIdOf,
@@ -57,10 +59,17 @@ describe('商用密码 primitives', () => {
     expect(id).not.toBe(createHmac('sm3', KEY).update('token-1').digest('hex'));
   });
 
-  it('hashes passwords with scrypt and a salt', async () => {
-    const a = await hashPassword('Correct-Horse-1');
-    const b = await hashPassword('Correct-Horse-1');
-    expect(a).toMatch(/^scrypt\$32768\$8\$1\$/);
+  it('hashes passwords with scrypt at the OWASP cost (N=2^17, r=8, p=1) and a salt', async () => {
+    expect(PASSWORD_HASH_POLICY).toEqual({ N: 2 ** 17, r: 8, p: 1 });
+    const a = await hashPassword('Correct-Horse-1', PASSWORD_HASH_POLICY);
+    const b = await hashPassword('Correct-Horse-1', PASSWORD_HASH_POLICY);
+    expect(a).toMatch(/^scrypt\$131072\$8\$1\$/);
+    expect(needsRehash(a, PASSWORD_HASH_POLICY)).toBe(false);
+    // the former default, and anything not scrypt, is below the policy
+    expect(
+      needsRehash(await hashPassword('x', { N: 2 ** 15, r: 8, p: 1 }), PASSWORD_HASH_POLICY),
+    ).toBe(true);
+    expect(needsRehash('md5$abc', PASSWORD_HASH_POLICY)).toBe(true);
     expect(a).not.toBe(b);
     expect(await verifyPassword('Correct-Horse-1', a)).toBe(true);
     expect(await verifyPassword('Correct-Horse-2', a)).toBe(false);

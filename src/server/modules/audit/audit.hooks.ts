@@ -79,8 +79,8 @@ export function registerAuditHooks(app: FastifyInstance, opts: { db: Db }): void
     };
   });
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!request.url.startsWith('/api/')) return payload;
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    // The auth hook sets ctx on the API routes only (by the matched route, whatever the URL's
+    // spelling), so this covers `/%61pi/…` too.
     const ctx = request.ctx;
     const failed =
       reply.statusCode >= 400 && (WRITE_METHODS.has(request.method) || reply.statusCode === 403);

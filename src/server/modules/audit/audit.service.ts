@@ -21,6 +21,7 @@ import { AppError } from '../../errors.ts';
 import { assertCan } from '../../policy.ts';
 import { auditMac } from '../accounts/crypto.ts';
 import { auditLog } from './audit.table.ts';
+import { type AuditDescription, describeAudit, loadAuditNames } from './audit-describe.ts';
 
 /** The hash a chain's first row links to. */
 export const GENESIS = '0'.repeat(64);
@@ -100,6 +101,16 @@ export function chainText(r: Omit<AuditRow, 'id' | 'hash'>): string {
   ]);
 }
 
+/**
+ * Told how many rows each append wrote (before its transaction commits), so the chain's head
+ * can be anchored outside the database after every N rows (see audit-anchor.ts).
+ */
+const appendListeners = new Set<(rows: number) => void>();
+export function onAuditAppend(listener: (rows: number) => void): () => void {
+  appendListeners.add(listener);
+  return () => appendListeners.delete(listener);
+}
+
 /** The audited transaction a request runs in, so appends inside it know they are recorded. */
 type Scope = { tx: Db; open: boolean };
 const scopeStore = new AsyncLocalStorage<Scope>();
@@ -161,6 +172,7 @@ export async function appendAudit(db: Db, ctx: Ctx, entries: AuditEntry[]): Prom
       }
     }
   });
+  for (const listener of appendListeners) listener(entries.length);
   if (ctx.request) ctx.request.audited = true;
 }
 
@@ -321,6 +333,8 @@ const notFound = () => new AppError('audit.not_found', '审计记录不存在');
 export type AuditView = Omit<typeof auditLog.$inferSelect, 'before' | 'after'> & {
   before: unknown;
   after: unknown;
+  /** who did what to which project, for people (the codes above stay for the chain and CSV) */
+  description: AuditDescription;
 };
 
 function parseJson(text: string | null): unknown {
@@ -355,8 +369,14 @@ export async function searchAudit(
       .offset((q.page - 1) * q.pageSize),
     db.select({ total: count() }).from(auditLog).where(where),
   ]);
+  const parsed = rows.map((r) => ({
+    ...r,
+    before: parseJson(r.before),
+    after: parseJson(r.after),
+  }));
+  const names = await loadAuditNames(db, ctx.actor.officeId, parsed);
   return {
-    items: rows.map((r) => ({ ...r, before: parseJson(r.before), after: parseJson(r.after) })),
+    items: parsed.map((r) => ({ ...r, description: describeAudit(r, names) })),
     total,
     page: q.page,
     pageSize: q.pageSize,

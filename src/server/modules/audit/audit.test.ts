@@ -84,6 +84,7 @@ describe('the audit log records', () => {
       year: 2026,
       month: 10,
       investment: '120',
+      version: 0,
     });
     expect(draft.statusCode, draft.body).toBe(200);
     const reportId = draft.json().id;
@@ -110,6 +111,36 @@ describe('the audit log records', () => {
       ['monthly_reports.insert', 'gws', 'POST /api/reports'],
     ]);
     const [approve, submit, create] = items;
+    // People read who did what to which project, not table names and ids (issue 15, item 11).
+    const said = found.json().items as {
+      actorName: string;
+      description: { zh: string; en: string };
+    }[];
+    expect(said.map((i) => i.description.zh)).toEqual([
+      `${said[0].actorName} 审核通过 AUD-1 审计测试项目 2026-10 月报`,
+      `${said[1].actorName} 提交 AUD-1 审计测试项目 2026-10 月报`,
+      `${said[2].actorName} 填写 AUD-1 审计测试项目 2026-10 月报`,
+    ]);
+    expect(said[0].description.en).toBe(
+      `${said[0].actorName} approved the 2026-10 monthly report of AUD-1 审计测试项目`,
+    );
+    const everything = (await call(auditor, 'GET', '/api/audit?pageSize=200')).json().items as {
+      action: string;
+      description: { zh: string; en: string };
+    }[];
+    const transition = everything.find((i) => i.action === 'report_transitions.insert')!;
+    expect(transition.description.zh).toMatch(
+      / (审核通过|提交|填写) AUD-1 审计测试项目 2026-10 月报$/,
+    );
+    const plan = everything.find((i) => i.action === 'investment_plans.insert')!;
+    expect(plan.description.zh).toMatch(/ 新增 AUD-1 审计测试项目 2026年度计划$/);
+    expect(plan.description.en).toMatch(/ created the 2026 annual plan of AUD-1 审计测试项目$/);
+    for (const i of everything) {
+      // no internal codes: table.op, "user 6", bare "request"
+      expect(`${i.description.zh} ${i.description.en}`).not.toMatch(
+        /[a-z_]+\.(insert|update|delete)|\buser \d+|^request/,
+      );
+    }
     expect(create).toMatchObject({
       actorRole: 'reporter',
       unitId: unitA,
@@ -321,6 +352,7 @@ describe('integrity', () => {
           year: 2026,
           month: i + 1,
           investment: String(i + 1),
+          version: 0,
         }),
       ),
       ...Array.from({ length: 4 }, (_, i) =>

@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db.ts';
+import { disableDemoAccounts } from '../accounts/demo-accounts.service.ts';
 
 const FORMAT = 'tiaodu-backup-1';
 
@@ -71,11 +72,14 @@ export async function backupDatabase(
 /**
  * Loads a backup into a freshly migrated, empty database, in one transaction: all or nothing.
  * Identity columns keep their values and their sequences continue after the highest one.
+ * Into a production installation, the demo accounts the backup carries (published password)
+ * arrive disabled, their sessions ended, and are answered so the operator is told.
  */
 export async function restoreDatabase(
   db: Db,
   file: string,
-): Promise<{ tables: number; rows: number }> {
+  opts: { production?: boolean } = {},
+): Promise<{ tables: number; rows: number; demoDisabled: string[] }> {
   const lines = createInterface({
     input: createReadStream(file, { encoding: 'utf8' }),
     crlfDelay: Infinity,
@@ -105,6 +109,7 @@ export async function restoreDatabase(
       throw new Error(`备份中的表“${t}”在当前数据库中不存在 / unknown table ${t}; migrate first`);
   }
   let rows = 0;
+  let demoDisabled: string[] = [];
   await db.transaction(async (tx) => {
     for (const table of tables) {
       const [{ n }] = await queryRows<{ n: number }>(
@@ -139,6 +144,9 @@ export async function restoreDatabase(
         );
       }
     }
+    if (opts.production) {
+      demoDisabled = await disableDemoAccounts(tx, new Date(), 'restore_into_production');
+    }
   });
-  return { tables: byTable.size, rows };
+  return { tables: byTable.size, rows, demoDisabled };
 }

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, testContext } from '../../../../test/test-db.ts';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db.ts';
+import { users } from '../accounts/accounts.table.ts';
+import { ensureDemoAccounts } from '../accounts/demo-accounts.service.ts';
 import { dispatchFigures } from '../dispatch/dispatch.service.ts';
 import { setPlan } from '../plans/plans.service.ts';
 import { createProject, ensureArea, listProjects } from '../projects/projects.service.ts';
@@ -43,6 +45,7 @@ beforeAll(async () => {
       year: 2024,
       month: 1,
       investment: amount,
+      version: 0,
     });
     await submitReport(source.db, ctx, r.id);
     await approveReport(source.db, ctx, r.id);
@@ -81,4 +84,40 @@ it('refuses a file that is not a backup', async () => {
   const bad = join(dir, 'bad.bak');
   writeFileSync(bad, 'hello\n');
   await expect(restoreDatabase(target.db, bad)).rejects.toThrow();
+});
+
+it('into production, leaves the demo accounts disabled and says so', async () => {
+  const demoSource = await createTestDatabase();
+  const prodTarget = await createTestDatabase();
+  try {
+    const demoCtx = await testContext(demoSource);
+    await ensureDemoAccounts(demoSource.db, demoCtx);
+    const demoFile = join(dir, 'demo.bak');
+    await backupDatabase(demoSource.db, demoFile);
+    const r = await restoreDatabase(prodTarget.db, demoFile, { production: true });
+    expect(r.demoDisabled.sort()).toEqual([
+      'auditadmin',
+      'coord',
+      'leader',
+      'reporter-gws',
+      'reporter-qgws',
+      'secadmin',
+      'sysadmin',
+    ]);
+    const restored = await prodTarget.db.select().from(users);
+    expect(restored.filter((u) => u.demo && u.disabledAt === null)).toEqual([]);
+    // a development restore keeps them as they were
+    const devTarget = await createTestDatabase();
+    try {
+      const dev = await restoreDatabase(devTarget.db, demoFile);
+      expect(dev.demoDisabled).toEqual([]);
+      const kept = await devTarget.db.select().from(users);
+      expect(kept.filter((u) => u.demo && u.disabledAt === null)).toHaveLength(7);
+    } finally {
+      await devTarget.close();
+    }
+  } finally {
+    await demoSource.close();
+    await prodTarget.close();
+  }
 });

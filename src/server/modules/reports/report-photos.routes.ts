@@ -21,11 +21,12 @@ const noFile = () =>
   });
 
 function sendImage(reply: FastifyReply, image: { contentType: string; bytes: Buffer }) {
+  // Not kept in the browser's cache: after log-out nothing of the user stays on a shared PC.
   return reply
     .type(image.contentType)
     .header('x-content-type-options', 'nosniff')
     .header('content-disposition', 'inline')
-    .header('cache-control', 'private, max-age=86400')
+    .header('cache-control', 'no-store')
     .send(image.bytes);
 }
 

@@ -14,10 +14,10 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
 
 /**
  * 现场照片 of a monthly report: the image itself and its thumbnail, stored in the database.
- * Not attached to the audit triggers: tiaodu_audit_capture copies whole rows (to_jsonb) into
- * audit_pending and then the append-only audit_log, so every upload and deletion would write the
- * image again as hex text (up to 20 MB) into a log that can never be pruned. The requests
- * themselves are still audited (actor, route, outcome) by the audit hooks.
+ * Audited by a trigger of its own (drizzle/0008_report_photos_audit.sql): the generic capture
+ * copies whole rows (to_jsonb) into the append-only audit_log, which would write the image again
+ * as hex text (up to 20 MB) into a log that can never be pruned; this one records every column
+ * but the bytes, plus the image's SHA-256 and the report's project.
  */
 export const reportPhotos = pgTable(
   'report_photos',

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
+import { and, asc, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestLogin } from '../../../../test/test-app.ts';
 import type { Ctx } from '../../context.ts';
+import { auditLog } from '../audit/audit.table.ts';
 import { systemActor } from '../offices/offices.service.ts';
 import { createProject } from '../projects/projects.service.ts';
 import { ensureUnit } from '../units/units.service.ts';
@@ -48,6 +51,7 @@ async function draft(): Promise<number> {
     year: 2026,
     month: 10,
     investment: '10',
+    version: 0,
   });
   return report.id;
 }
@@ -229,5 +233,44 @@ describe('report photos', () => {
     expect(del.statusCode).toBe(204);
     expect((await get(reporterA, `/api/report-photos/${photo.id}`)).statusCode).toBe(404);
     expect((await get(reporterA, `/api/reports/${reportId}/photos`)).json()).toEqual([]);
+  });
+
+  it('audits upload and deletion with photo, report and project ids, never the bytes', async () => {
+    const reportId = await draft();
+    const photo = (await upload(reporterA, reportId, PNG, 'audit.png')).json();
+    const del = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/report-photos/${photo.id}`,
+      headers: reporterA.headers,
+    });
+    expect(del.statusCode).toBe(204);
+    const rows = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.objectType, 'report_photos'), eq(auditLog.objectId, String(photo.id))))
+      .orderBy(asc(auditLog.seq));
+    expect(rows.map((r) => [r.action, r.route])).toEqual([
+      ['report_photos.insert', 'POST /api/reports/:id/photos'],
+      ['report_photos.delete', 'DELETE /api/report-photos/:photoId'],
+    ]);
+    const { projectId } = (await get(reporterA, `/api/reports/${reportId}`)).json();
+    const sha256 = createHash('sha256').update(PNG).digest('hex');
+    const captured = {
+      id: photo.id,
+      report_id: reportId,
+      project_id: projectId,
+      original_filename: 'audit.png',
+      byte_size: PNG.length,
+      sha256,
+    };
+    expect(rows[0].before).toBeNull();
+    expect(JSON.parse(rows[0].after!)).toMatchObject(captured);
+    // the value before the deletion, as for every other record
+    expect(JSON.parse(rows[1].before!)).toMatchObject(captured);
+    expect(rows[1].after).toBeNull();
+    for (const r of rows) {
+      expect(r.actorId).toBeTruthy();
+      expect(`${r.before}${r.after}`).not.toMatch(/"bytes"|"thumbnail"|\\x89504e47/);
+    }
   });
 });

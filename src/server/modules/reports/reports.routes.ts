@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { id, version } from '../../../contracts/common.ts';
+import { id, version, yearMonth } from '../../../contracts/common.ts';
 import { reportDraftInput, reportListQuery, returnInput } from '../../../contracts/reports.ts';
+import { parseYearMonth } from '../../../domain/periods.ts';
 import type { RouteDeps } from '../../app.ts';
 import { reportPhotoRoutes } from './report-photos.routes.ts';
+import { getReportReference } from './report-reference.ts';
 import {
   approveReport,
   getReport,
@@ -35,6 +37,21 @@ export async function reportRoutes(app: FastifyInstance, { db }: RouteDeps) {
       },
     },
     (req) => saveReport(db, req.ctx, req.body),
+  );
+  r.get(
+    '/reports/reference',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: '填报参考：上次报送和本月计划',
+        querystring: z.object({
+          projectId: id,
+          month: yearMonth.transform((v) => parseYearMonth(v)!),
+        }),
+      },
+    },
+    (req) =>
+      getReportReference(db, req.ctx, { projectId: req.query.projectId, ...req.query.month }),
   );
   r.get(
     '/reports/:id',

@@ -98,6 +98,7 @@ export async function saveReport(db: Db, ctx: Ctx, raw: ReportDraftInput): Promi
       updatedAt: ctx.now,
     };
     if (!existing) {
+      // Nothing to overwrite: whatever version the caller loaded, the report is new.
       const [created] = await tx
         .insert(monthlyReports)
         .values({
@@ -120,10 +121,10 @@ export async function saveReport(db: Db, ctx: Ctx, raw: ReportDraftInput): Promi
       });
       return toView(created!, project);
     }
+    // A stale version first: "someone changed it" explains a submitted report better than
+    // "a submitted report cannot be edited" does.
+    if (input.version !== existing.version) throw staleVersion('report', existing);
     applyTransition(existing, 'edit');
-    if (input.version !== undefined && input.version !== existing.version) {
-      throw staleVersion('report', existing);
-    }
     const [updated] = await tx
       .update(monthlyReports)
       .set({ ...fields, version: existing.version + 1 })

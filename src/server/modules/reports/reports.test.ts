@@ -35,7 +35,15 @@ async function plannedProject(code: string): Promise<number> {
 }
 
 async function save(projectId: number, month: number, fields: object = {}, year = 2026) {
-  return call('POST', '/api/reports', { projectId, year, month, investment: '100', ...fields });
+  // version 0: a month without a report yet; a test editing one passes the version it read
+  return call('POST', '/api/reports', {
+    projectId,
+    year,
+    month,
+    investment: '100',
+    version: 0,
+    ...fields,
+  });
 }
 
 async function saved(projectId: number, month: number, fields: object = {}) {
@@ -194,7 +202,10 @@ describe('the workflow', () => {
     expect((await act(draft.id, 'submit')).status).toBe(200);
     before = await snapshot();
     await expectRefused(await act(draft.id, 'submit'), 'submitted');
-    await expectRefused(await save(projectId, 3, { investment: '999' }), 'submitted');
+    await expectRefused(
+      await save(projectId, 3, { investment: '999', version: before.version }),
+      'submitted',
+    );
     expect(await snapshot()).toEqual(before);
 
     expect((await act(draft.id, 'approve')).status).toBe(200);
@@ -202,7 +213,10 @@ describe('the workflow', () => {
     await expectRefused(await act(draft.id, 'submit'), 'approved');
     await expectRefused(await act(draft.id, 'approve'), 'approved');
     await expectRefused(await act(draft.id, 'return', { reason: '已审核后退回' }), 'approved');
-    await expectRefused(await save(projectId, 3, { investment: '999' }), 'approved');
+    await expectRefused(
+      await save(projectId, 3, { investment: '999', version: before.version }),
+      'approved',
+    );
     const after = await snapshot();
     expect(after).toEqual(before);
     expect(after).toMatchObject({ status: 'approved', investment: '300.00', version: 3 });
@@ -218,6 +232,22 @@ describe('the workflow', () => {
     expect(stale.body.error).toMatchObject({ code: 'report.stale', version: 1 });
     const staleEdit = await save(projectId, 4, { investment: '5', version: 2 });
     expect(staleEdit.status).toBe(409);
+    // who changed it and when, in the message the form shows (the office's time, UTC+8)
+    expect(staleEdit.body.error).toMatchObject({ code: 'report.stale', version: 1 });
+    expect(staleEdit.body.error.updatedBy).toBeTruthy();
+    expect(staleEdit.body.error.message).toContain(staleEdit.body.error.updatedBy);
+    expect(staleEdit.body.error.message).toMatch(/于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 修改/);
+    // a save that loaded nothing (version 0) does not overwrite the report saved meanwhile
+    expect((await save(projectId, 4, { investment: '6' })).status).toBe(409);
+    // and a save without a version is refused, naming the field
+    const unversioned = await call('POST', '/api/reports', {
+      projectId,
+      year: 2026,
+      month: 4,
+      investment: '7',
+    });
+    expect(unversioned.status).toBe(400);
+    expect(unversioned.body.error.field).toBe('version');
     expect((await call('GET', `/api/reports/${draft.id}`)).body).toMatchObject({
       status: 'draft',
       investment: '100.00',
@@ -248,7 +278,11 @@ describe('saving a report', () => {
 
   it('keeps one report per project and month: a second save edits the same report', async () => {
     const first = await saved(projectId, 5, { investment: '10', progressText: '第一次' });
-    const second = await saved(projectId, 5, { investment: '20', progressText: '第二次' });
+    const second = await saved(projectId, 5, {
+      investment: '20',
+      progressText: '第二次',
+      version: first.version,
+    });
     expect(second).toMatchObject({
       id: first.id,
       investment: '20.00',

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { AuditView } from '../../../server/modules/audit/audit.service.ts';
 import { api, downloadUrl, type Json } from '../../api.ts';
 import { useUser } from '../../auth.tsx';
+import { useLang } from '../../components/level-tag.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorState } from '../../components/states.tsx';
 import { dateTime } from '../../format.ts';
@@ -19,6 +20,7 @@ const show = (v: unknown) => (v == null ? '' : typeof v === 'string' ? v : JSON.
 /** The audit admin's search over the append-only log, and its CSV export with the same filters. */
 export default function AuditPage() {
   const { t } = useTranslation();
+  const lang = useLang();
   const me = useUser();
   const [q, setQ] = useState('');
   const [actor, setActor] = useState('');
@@ -134,12 +136,16 @@ export default function AuditPage() {
             showSizeChanger: false,
           }}
           expandable={{
-            rowExpandable: (e) => e.before != null || e.after != null || !!e.detail,
+            rowExpandable: () => true,
             expandedRowRender: (e) => (
               <Typography.Paragraph style={{ margin: 0, fontFamily: 'monospace', fontSize: 12 }}>
                 {e.before != null && <div>before: {show(e.before)}</div>}
                 {e.after != null && <div>after: {show(e.after)}</div>}
                 {e.detail && <div>detail: {e.detail}</div>}
+                <div>
+                  action: {e.action}
+                  {e.objectType ? ` · ${[e.objectType, e.objectId].filter(Boolean).join(' ')}` : ''}
+                </div>
                 <div>
                   request: {e.requestId ?? '—'} · {e.route ?? ''}
                 </div>
@@ -162,10 +168,13 @@ export default function AuditPage() {
                 </>
               ),
             },
-            { title: t('admin.auditAction'), dataIndex: 'action' },
             {
-              title: t('admin.auditTarget'),
-              render: (_, e) => [e.objectType, e.objectId].filter(Boolean).join(' ') || '—',
+              // The server's sentence (who did what to which project); the internal action code
+              // stays in the expanded row for the audit admin who searches by it.
+              title: t('admin.auditAction'),
+              // A bounded width: a long English sentence wraps instead of pushing 结果 and IP off.
+              width: 440,
+              render: (_, e) => (lang === 'en' ? e.description.en : e.description.zh),
             },
             {
               title: t('admin.auditResult'),

@@ -21,10 +21,10 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AdminUserView } from '../../../server/modules/accounts/accounts.service.ts';
 import type { SecuritySettings } from '../../../server/modules/accounts/password-policy.ts';
+import type { AdminUserView } from '../../../server/modules/accounts/user-directory.service.ts';
 import { api, type Json } from '../../api.ts';
-import { useUser } from '../../auth.tsx';
+import { useCan, useUser } from '../../auth.tsx';
 import { FormDrawer } from '../../components/form-drawer.tsx';
 import { showFieldErrors } from '../../components/form-errors.ts';
 import { PageHeader } from '../../components/page-header.tsx';
@@ -41,7 +41,6 @@ const BUSINESS: Role[] = ['coordinator', 'reporter', 'leader'];
 
 function UserDrawer({ user, onClose }: { user: User | null; onClose: () => void }) {
   const { t } = useTranslation();
-  const me = useUser();
   const { message, modal } = App.useApp();
   const errorText = useErrorText();
   const queryClient = useQueryClient();
@@ -51,9 +50,12 @@ function UserDrawer({ user, onClose }: { user: User | null; onClose: () => void 
     queryKey: ['admin', 'units'],
     queryFn: () => api<Named[]>('/admin/units'),
   });
-  // The system admin keeps names and contacts; the security admin grants roles and units.
-  const manages = me.role === 'sysadmin';
-  const grants = me.role === 'secadmin';
+  // The system admin keeps names and contacts; the security admin grants roles and units. For
+  // an existing account the server says what this duty may change of it (三权分立).
+  const canManage = useCan('user.manage');
+  const canGrant = useCan('user.grant');
+  const manages = user ? user.allowed.profile : canManage;
+  const grants = user ? user.allowed.grant : canGrant;
   const save = useMutation<unknown, Error, Record<string, unknown>>({
     mutationFn: (v) =>
       user
@@ -181,7 +183,7 @@ function UserDrawer({ user, onClose }: { user: User | null; onClose: () => void 
 
 function PolicyForm() {
   const { t } = useTranslation();
-  const me = useUser();
+  const mayEdit = useCan('security.write');
   const { message } = App.useApp();
   const errorText = useErrorText();
   const queryClient = useQueryClient();
@@ -216,7 +218,7 @@ function PolicyForm() {
       form={form}
       layout="vertical"
       initialValues={q.data}
-      disabled={me.role !== 'secadmin'}
+      disabled={!mayEdit}
       onFinish={(v) => save.mutate({ ...q.data, ...v, version: q.data.version })}
     >
       <Card size="small" style={{ marginBottom: 16 }}>
@@ -230,7 +232,7 @@ function PolicyForm() {
           ))}
         </Row>
       </Card>
-      {me.role === 'secadmin' && (
+      {mayEdit && (
         <Button type="primary" htmlType="submit" loading={save.isPending}>
           {t('app.save')}
         </Button>
@@ -242,6 +244,7 @@ function PolicyForm() {
 export default function UsersPage() {
   const { t } = useTranslation();
   const me = useUser();
+  const manages = useCan('user.manage');
   const { message, modal } = App.useApp();
   const errorText = useErrorText();
   const queryClient = useQueryClient();
@@ -389,30 +392,40 @@ export default function UsersPage() {
               title: t('app.actions'),
               fixed: 'right',
               render: (_, u) => {
+                // Only what the server allows this duty to do to this account (三权分立).
                 const items = [
-                  ...(me.role === 'sysadmin'
+                  ...(u.allowed.reset_password
+                    ? [{ key: 'reset-password', label: t('admin.resetPassword') }]
+                    : []),
+                  ...(u.allowed.disable
                     ? [
-                        { key: 'reset-password', label: t('admin.resetPassword') },
                         u.disabled
                           ? { key: 'enable', label: t('admin.enable') }
                           : { key: 'disable', label: t('admin.disable'), danger: true },
                       ]
                     : []),
-                  ...(me.role === 'secadmin'
-                    ? [
-                        ...(u.locked ? [{ key: 'unlock', label: t('admin.unlock') }] : []),
-                        ...(u.totpEnabled
-                          ? [{ key: 'reset-totp', label: t('admin.resetTotp') }]
-                          : []),
-                      ]
+                  ...(u.allowed.unlock && u.locked
+                    ? [{ key: 'unlock', label: t('admin.unlock') }]
+                    : []),
+                  ...(u.allowed.reset_totp && u.totpEnabled
+                    ? [{ key: 'reset-totp', label: t('admin.resetTotp') }]
                     : []),
                 ];
                 return (
                   <Space>
-                    <Button size="small" onClick={() => setEditing(u)}>
+                    <Button
+                      size="small"
+                      disabled={!u.allowed.profile && !u.allowed.grant}
+                      title={
+                        !u.allowed.profile && !u.allowed.grant
+                          ? t('admin.dutyForbidden')
+                          : undefined
+                      }
+                      onClick={() => setEditing(u)}
+                    >
                       {t('app.edit')}
                     </Button>
-                    {u.locked && me.role === 'secadmin' && (
+                    {u.locked && u.allowed.unlock && (
                       <Button
                         size="small"
                         type="primary"
@@ -459,7 +472,7 @@ export default function UsersPage() {
         title={t('admin.usersTitle')}
         subtitle={users.data ? t('admin.usersTotal', { count: users.data.total }) : undefined}
         extra={
-          me.role === 'sysadmin' && (
+          manages && (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
               {t('admin.newUser')}
             </Button>

@@ -2,6 +2,7 @@ import { Alert, Card, Flex } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { homePath, useAuth, useUser } from '../../auth.tsx';
+import { dateTime } from '../../format.ts';
 import { PasswordForm } from '../account/password-form.tsx';
 
 /** The forced password change after a first log-in or a reset: nothing else opens before it. */
@@ -25,10 +26,21 @@ export default function ChangePasswordPage() {
             title={t('auth.mustChange')}
           />
         )}
+        {user.passwordReset && (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 16 }}
+            title={t('auth.resetBy', {
+              by: user.passwordReset.by,
+              at: dateTime(user.passwordReset.at),
+            })}
+          />
+        )}
         <PasswordForm
           onDone={async () => {
-            await reload();
-            navigate(homePath(user.role), { replace: true });
+            const capabilities = await reload();
+            navigate(capabilities ? homePath(capabilities) : '/', { replace: true });
           }}
         />
       </Card>

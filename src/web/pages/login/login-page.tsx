@@ -50,13 +50,13 @@ export default function LoginPage() {
         method: 'POST',
         body: { username: v.username, password: v.password, ...(v.totp ? { totp: v.totp } : {}) },
       }),
-    onSuccess: (body) => {
-      signedIn(body);
+    onSuccess: async (body) => {
+      const capabilities = await signedIn(body);
       navigate(
-        body.user.mustChangePassword ? '/change-password' : (next ?? homePath(body.user.role)),
-        {
-          replace: true,
-        },
+        body.user.mustChangePassword
+          ? '/change-password'
+          : (next ?? (capabilities ? homePath(capabilities) : '/')),
+        { replace: true },
       );
     },
     onError: (e) => {
@@ -66,7 +66,8 @@ export default function LoginPage() {
         return;
       }
       if (e instanceof ApiError && e.code === 'auth.invalid') {
-        setError(needTotp ? errorText(e) : t('auth.invalid'));
+        // the server's text, which states the lockout rule (the same for every refused log-in)
+        setError(errorText(e));
         return;
       }
       setError(
@@ -76,7 +77,7 @@ export default function LoginPage() {
   });
 
   if (session.status === 'authenticated') {
-    return <Navigate to={next ?? homePath(session.user.role)} replace />;
+    return <Navigate to={next ?? homePath(session.capabilities)} replace />;
   }
 
   return (
