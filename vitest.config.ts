@@ -13,6 +13,9 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // Vitest's default is one fork on a 2-core machine; most files wait on PostgreSQL, a
+    // spawned CLI or Chromium, so two forks finish sooner even with one core taken.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,

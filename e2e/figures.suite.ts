@@ -145,4 +145,19 @@ describe('figures that agree everywhere', () => {
     expect(p.errors).toEqual([]);
     await p.context.close();
   });
+
+  test('a project’s month row shows the rate its warning quotes, rounded once (item 5)', async () => {
+    const p = await person(browser, baseURL, { viewport: DESKTOP, as: 'leader' });
+    // KXC-028 showed 74.0% in its header and warnings and 74.1% in its December row.
+    await p.page.goto(`/projects/${encodeURIComponent('KXC-028')}`);
+    await settled(p.page);
+    const reasons = p.page.getByTestId('project-reasons');
+    await expect.poll(() => reasons.textContent()).toMatch(/1–12月累计完成/);
+    const quoted = (await reasons.textContent())!.match(/时序目标[^的]*的(\d+\.\d)%/)![1];
+    const december = p.page.locator('[data-testid="month-rate"][data-month="12"]');
+    await expect.poll(() => december.textContent()).toBe(`${quoted}%`);
+    await shot(p.page, 'project-series-one-rate-zh');
+    expect(p.errors).toEqual([]);
+    await p.context.close();
+  });
 });

@@ -74,7 +74,9 @@ export async function startDemoServer(): Promise<{ baseURL: string; stop: () => 
   const dataDir = mkdtempSync(join(tmpdir(), 'tiaodu-e2e-'));
   // Always the fresh PGlite directory, never a DATABASE_URL from the surroundings.
   const { DATABASE_URL: _db, TEST_DATABASE_URL: _test, ...rest } = process.env;
-  const env = { ...rest, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+  // Test mode, not development: the demo's accounts and every journey's log-in hash at the
+  // test cost (crypto.ts) instead of 128 MiB each; nothing else reads NODE_ENV=test.
+  const env = { ...rest, LOG_LEVEL: 'warn', NODE_ENV: 'test' };
   try {
     execFileSync(tsx, [cli, 'demo', '--data-dir', dataDir], { cwd: root, env, stdio: 'ignore' });
   } catch (e) {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { percent } from './money.ts';
+import { isReportDue } from './reporting-duty.ts';
 import {
   DEFAULT_THRESHOLDS,
   evaluateWarning,
@@ -227,6 +228,16 @@ describe('investment rule', () => {
       );
       expect(withActual).toEqual({ level: 'green', reasons: [] });
     }
+  });
+
+  it('does not apply to a finished project, which the reporting list does not ask either', () => {
+    for (const phase of ['completed', 'in_use'] as const) {
+      const result = evaluateWarning(input({ reported: false, phase }));
+      expect(result.reasons.map((r) => r.rule)).toEqual(['investment']);
+      expect(isReportDue({ phase, hasPlan: true })).toBe(false);
+    }
+    const building = evaluateWarning(input({ reported: false, phase: 'construction' }));
+    expect(building.reasons.map((r) => r.rule)).toEqual(['investment', 'reporting']);
   });
 
   it('does not apply without a plan', () => {

@@ -1,6 +1,8 @@
 import { Decimal } from 'decimal.js';
+import type { ProjectPhase } from './milestones.ts';
 import { formatWan, percent, type Wan, wanToYi } from './money.ts';
 import { daysBetween, monthEnd, type YearMonth } from './periods.ts';
+import { isReportDue } from './reporting-duty.ts';
 
 export const LEVELS = ['green', 'yellow', 'red'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -64,6 +66,11 @@ export type WarningInput = {
   actual: Wan;
   /** a report for the month was handed in (submitted or approved) */
   reported: boolean;
+  /**
+   * the project's phase: a finished project (isReportDue) owes no report, so the warning must
+   * not say 本月未报送 where the reporting list says nothing is due
+   */
+  phase?: ProjectPhase;
   milestones: { name: string; plannedDate: string | null; actualDate: string | null }[];
   /** today (ISO date, the injected clock): lateness of a month not yet over is measured today */
   today?: string;
@@ -166,7 +173,10 @@ export function evaluateWarning(
     });
   }
 
-  if (input.plan && !input.reported) {
+  if (
+    !input.reported &&
+    isReportDue({ phase: input.phase ?? 'construction', hasPlan: !!input.plan })
+  ) {
     reasons.push({
       rule: 'reporting',
       level: t.missingReportLevel,

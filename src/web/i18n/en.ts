@@ -113,6 +113,10 @@ export const en: Messages = {
     totpScan: 'Scan the QR code with an authenticator app, or type the secret:',
     totpConfirm: 'Enter the 6-digit code the app shows to confirm',
     totpDone: 'One-time codes are on',
+    totpReplace: 'Replace authenticator',
+    totpReplaceHelp:
+      'To replace it, prove it is you: your current password and a code from your current authenticator.',
+    totpCurrentCode: 'Current code',
     profile: 'Signed in as',
     unitLabel: 'Unit',
     roleLabel: 'Role',

@@ -304,6 +304,10 @@ const SPECS: Record<string, Spec> = {
     expect: COORD_A(200),
   },
   // ---- plans
+  'GET /api/projects/:code/months/:year': {
+    prepare: async () => ({ url: `/api/projects/${(await projectA()).code}/months/2026` }),
+    expect: READ_A,
+  },
   'GET /api/projects/:code/plans': {
     prepare: async () => ({ url: `/api/projects/${(await projectA()).code}/plans` }),
     expect: READ_A,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import {
   defaultPeriodOutput,
   dispatchQuery,
@@ -7,8 +8,10 @@ import {
   lineageQuery,
 } from '../../../contracts/dispatch.ts';
 import type { RouteDeps } from '../../app.ts';
+import { getProjectByCode } from '../projects/projects.service.ts';
 import { dispatchFigures } from './dispatch.service.ts';
 import { defaultPeriod, dispatchLineage } from './lineage.service.ts';
+import { projectMonths } from './project-months.service.ts';
 import { verifyRollups } from './rollups.service.ts';
 
 export async function dispatchRoutes(app: FastifyInstance, { db }: RouteDeps) {
@@ -25,6 +28,20 @@ export async function dispatchRoutes(app: FastifyInstance, { db }: RouteDeps) {
     (req) => {
       const { through, ...filter } = req.query;
       return dispatchFigures(db, req.ctx, { period: through, filter });
+    },
+  );
+  r.get(
+    '/projects/:code/months/:year',
+    {
+      schema: {
+        tags: ['dispatch'],
+        summary: '项目逐月累计完成、时序目标和完成率（来自汇总，浏览器不再求和）',
+        params: z.object({ code: z.string(), year: z.coerce.number().int().min(2000).max(2100) }),
+      },
+    },
+    async (req) => {
+      const project = await getProjectByCode(db, req.ctx, req.params.code);
+      return projectMonths(db, req.ctx, project.id, req.params.year);
     },
   );
   r.get(

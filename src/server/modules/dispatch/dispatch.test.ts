@@ -535,3 +535,33 @@ describe('GET /api/dispatch/default-period (issue 15 item 1)', () => {
     });
   });
 });
+
+describe('GET /api/projects/:code/months/:year (one rate, computed once)', () => {
+  it('gives the twelve months’ cumulative, target and half-up rate from the roll-ups', async () => {
+    await createProject('D-M', null, []);
+    await plan('D-M', '360', linear(30));
+    await report('D-M', 1, '10', 'approved');
+    await report('D-M', 2, '25.05', 'approved');
+    await report('D-M', 3, '40', 'submitted');
+    const res = await call('GET', '/api/projects/D-M/months/2026');
+    expect(res.status, res.raw).toBe(200);
+    expect(res.body).toHaveLength(12);
+    expect(res.body.slice(0, 3)).toEqual([
+      { month: 1, cumulative: '10.00', target: '30.00', rate: '33.3' },
+      // 35.05 / 60 = 58.416…: the submitted March report counts nowhere
+      { month: 2, cumulative: '35.05', target: '60.00', rate: '58.4' },
+      { month: 3, cumulative: null, target: '90.00', rate: null },
+    ]);
+    // The warning for February quotes the very rate the project page shows.
+    const warnings = await call('GET', '/api/warnings?month=2026-02');
+    const standing = warnings.body.find((w: { code: string }) => w.code === 'D-M');
+    expect(JSON.stringify(standing.reasons)).toContain('58.4%');
+  });
+
+  it('answers 404 for an unknown project and 400 for a bad year, naming the field', async () => {
+    expect((await call('GET', '/api/projects/NOPE/months/2026')).status).toBe(404);
+    const bad = await call('GET', '/api/projects/D-M/months/20x6');
+    expect(bad.status).toBe(400);
+    expect(bad.raw).toContain('year');
+  });
+});

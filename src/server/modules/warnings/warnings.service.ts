@@ -143,6 +143,7 @@ export async function evaluateMonth(
         category: categories.name,
         ownerUnit: units.name,
         ownerUnitId: projects.ownerUnitId,
+        phase: projects.phase,
         rollup: projectYearRollups,
       })
       .from(projects)
@@ -206,6 +207,7 @@ export async function evaluateMonth(
           : null,
         actual: rollup?.actualCumulative[i] ?? '0.00',
         reported: rollup?.reportedMonths[i] ?? false,
+        phase: r.phase,
         milestones: msByProject.get(r.id) ?? [],
         today: isoDateOf(ctx.now),
       },

@@ -30,12 +30,20 @@ function TotpCard() {
   const { message } = App.useApp();
   const errorText = useErrorText();
   const [form] = Form.useForm<{ code: string }>();
+  const [reauth] = Form.useForm<{ password: string; code: string }>();
   const [enrolment, setEnrolment] = useState<{ secret: string; otpauthUrl: string } | null>(null);
+  const [replacing, setReplacing] = useState(false);
+  // Replacing an enabled authenticator needs the password and a current code (the server
+  // answers totp.reauth_required otherwise), so a borrowed session cannot move the factor.
   const enroll = useMutation({
-    mutationFn: () =>
-      api<{ secret: string; otpauthUrl: string }>('/auth/totp/enroll', { method: 'POST' }),
-    onSuccess: setEnrolment,
-    onError: (e) => message.error(errorText(e)),
+    mutationFn: (body?: { password: string; code: string }) =>
+      api<{ secret: string; otpauthUrl: string }>('/auth/totp/enroll', { method: 'POST', body }),
+    onSuccess: (e) => {
+      setReplacing(false);
+      reauth.resetFields();
+      setEnrolment(e);
+    },
+    onError: (e) => message.error(replacing ? showFieldErrors(reauth, e, errorText) : errorText(e)),
   });
   const confirm = useMutation({
     mutationFn: (code: string) => api('/auth/totp/confirm', { method: 'POST', body: { code } }),
@@ -48,9 +56,7 @@ function TotpCard() {
   });
   return (
     <Card size="small" title={t('auth.totpSection')}>
-      {user.totpEnabled ? (
-        <Tag color="green">{t('auth.totpEnabled')}</Tag>
-      ) : enrolment ? (
+      {enrolment ? (
         <Space orientation="vertical" size={12}>
           <Typography.Text>{t('auth.totpScan')}</Typography.Text>
           <QRCode value={enrolment.otpauthUrl} size={180} />
@@ -75,10 +81,48 @@ function TotpCard() {
             </Button>
           </Form>
         </Space>
+      ) : user.totpEnabled ? (
+        <Space orientation="vertical" size={12}>
+          <Tag color="green">{t('auth.totpEnabled')}</Tag>
+          {replacing ? (
+            <Form form={reauth} layout="vertical" onFinish={(v) => enroll.mutate(v)}>
+              <Typography.Paragraph type="secondary">
+                {t('auth.totpReplaceHelp')}
+              </Typography.Paragraph>
+              <Form.Item
+                name="password"
+                label={t('auth.currentPassword')}
+                rules={[{ required: true }]}
+              >
+                <Input.Password autoComplete="current-password" style={{ width: 240 }} />
+              </Form.Item>
+              <Form.Item
+                name="code"
+                label={t('auth.totpCurrentCode')}
+                rules={[{ required: true, pattern: /^\s*\d{6}\s*$/, message: t('auth.totpHelp') }]}
+              >
+                <Input
+                  inputMode="numeric"
+                  autoComplete="one-time-code"
+                  maxLength={6}
+                  style={{ width: 160 }}
+                />
+              </Form.Item>
+              <Space>
+                <Button type="primary" htmlType="submit" loading={enroll.isPending}>
+                  {t('app.confirm')}
+                </Button>
+                <Button onClick={() => setReplacing(false)}>{t('app.cancel')}</Button>
+              </Space>
+            </Form>
+          ) : (
+            <Button onClick={() => setReplacing(true)}>{t('auth.totpReplace')}</Button>
+          )}
+        </Space>
       ) : (
         <Space orientation="vertical">
           <Tag>{t('auth.totpDisabled')}</Tag>
-          <Button onClick={() => enroll.mutate()} loading={enroll.isPending}>
+          <Button onClick={() => enroll.mutate(undefined)} loading={enroll.isPending}>
             {t('auth.totpEnroll')}
           </Button>
         </Space>

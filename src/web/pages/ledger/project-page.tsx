@@ -16,7 +16,6 @@ import {
   Timeline,
   Typography,
 } from 'antd';
-import { Decimal } from 'decimal.js';
 import type { TFunction } from 'i18next';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -29,7 +28,7 @@ import { LevelTag, LevelToneTag, reasonText, useLang } from '../../components/le
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorState, PageSpinner } from '../../components/states.tsx';
 import { StatusTag } from '../../components/status-tag.tsx';
-import { dateTime, LEVEL_COLOR, monthLabel, pct, percent, wanText } from '../../format.ts';
+import { dateTime, LEVEL_COLOR, monthLabel, pct, wanText } from '../../format.ts';
 import { planOrNull, useLatestMonth } from '../../queries.ts';
 import type {
   MilestoneWithChanges,
@@ -54,7 +53,11 @@ type MonthRow = {
   /** null after the last approved month: the future is not zero */
   cumulative: string | null;
   target: string | null;
+  /** computed on the server with the one rounding rule */
+  rate: string | null;
 };
+
+type ProjectMonth = Pick<MonthRow, 'month' | 'cumulative' | 'target' | 'rate'>;
 
 /** Monthly approved investment as bars, cumulative actual against cumulative target as lines (万元). */
 function seriesOption(rows: MonthRow[], t: TFunction): ChartOption {
@@ -173,6 +176,13 @@ export default function ProjectPage() {
     queryFn: ({ signal }) => planOrNull(code, year, signal),
     enabled: project.isSuccess,
   });
+  // Cumulative, target and rate come from the server's roll-ups: the page adds nothing up.
+  const months = useQuery({
+    queryKey: ['dispatch', 'project-months', code, year],
+    queryFn: ({ signal }) =>
+      api<ProjectMonth[]>(`/projects/${encodeURIComponent(code)}/months/${year}`, { signal }),
+    enabled: project.isSuccess,
+  });
   const reports = useQuery({
     queryKey: ['reports', 'project', project.data?.id],
     queryFn: () =>
@@ -204,25 +214,22 @@ export default function ProjectPage() {
   });
   const standing = standings.data?.find((s) => s.projectId === project.data?.id);
 
-  const rows = useMemo((): MonthRow[] => {
-    let running = new Decimal(0);
-    const approvedMonths = (reports.data ?? [])
-      .filter((r) => r.year === year && r.status === 'approved')
-      .map((r) => r.month);
-    const last = Math.max(0, ...approvedMonths);
-    return Array.from({ length: 12 }, (_, i) => {
-      const report = reports.data?.find((r) => r.year === year && r.month === i + 1) ?? null;
-      const approved = report?.status === 'approved' ? report.investment : null;
-      if (approved) running = running.plus(approved);
-      return {
-        month: i + 1,
-        report,
-        monthly: approved,
-        cumulative: i < last ? running.toFixed(2) : null,
-        target: plan.data?.timingTargets[i] ?? null,
-      };
-    });
-  }, [reports.data, plan.data, year]);
+  const rows = useMemo(
+    (): MonthRow[] =>
+      Array.from({ length: 12 }, (_, i) => {
+        const report = reports.data?.find((r) => r.year === year && r.month === i + 1) ?? null;
+        const m = months.data?.[i];
+        return {
+          month: i + 1,
+          report,
+          monthly: report?.status === 'approved' ? report.investment : null,
+          cumulative: m?.cumulative ?? null,
+          target: m?.target ?? null,
+          rate: m?.rate ?? null,
+        };
+      }),
+    [reports.data, months.data, year],
+  );
 
   if (project.isPending) return <PageSpinner />;
   if (project.isError) {
@@ -406,10 +413,11 @@ export default function ProjectPage() {
                       {
                         title: t('ledger.rate'),
                         align: 'right',
-                        render: (_, r) =>
-                          r.target && r.cumulative && Number(r.target) > 0
-                            ? pct(percent(r.cumulative, r.target))
-                            : '—',
+                        render: (_, r) => (
+                          <span data-testid="month-rate" data-month={r.month}>
+                            {pct(r.rate)}
+                          </span>
+                        ),
                       },
                       {
                         title: t('project.progress'),
