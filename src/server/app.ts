@@ -219,7 +219,7 @@ export type RouteDeps = { db: Db };
 
 /**
  * Whether a path that matched no route names the API in some spelling (`/%61pi/…`, `//api/…`,
- * `/API/…`, `/x/..%2Fapi/…`): it gets a JSON 404, never the web app's page with a 200.
+ * `/API/…`, `/x/..%2Fapi/…`, `/api/x/..%2F..%2Fadmin`): it gets a JSON 404, never the web app's page with a 200.
  */
 function namesApi(url: string): boolean {
   let path = url.split('?')[0] ?? '';
@@ -230,6 +230,10 @@ function namesApi(url: string): boolean {
       return true;
     }
   }
-  const first = posix.normalize(`/${path.replaceAll('\\', '/')}`).split('/')[1] ?? '';
-  return first.toLowerCase() === 'api';
+  // Either spelling counts: `/api/x/..%2F..%2Fadmin` names the API as written, even though it
+  // normalises to a page path.
+  const slashed = `/${path.replaceAll('\\', '/')}`;
+  return [slashed, posix.normalize(slashed)].some(
+    (p) => (p.split('/').find((segment) => segment !== '') ?? '').toLowerCase() === 'api',
+  );
 }

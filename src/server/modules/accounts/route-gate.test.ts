@@ -149,6 +149,8 @@ describe('every API route, spelled every way', () => {
       '//api/projects',
       '/x/..%2Fapi/projects',
       '/%2561pi/projects',
+      // written under /api, normalising to a page path: still no page (was the app's 200)
+      '/api/projects/..%2F..%2Fadmin/users',
     ]) {
       const res = await t.app.inject({ url });
       expect(res.statusCode, url).toBe(404);
