@@ -22,6 +22,7 @@ export default defineConfig({
         test: {
           name: 'pglite',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          globalSetup: ['test/global-db.ts'],
           env: { TIAODU_TEST_DB: 'pglite' },
         },
       },
@@ -37,6 +38,7 @@ export default defineConfig({
                   'src/demo/**/*.test.ts',
                   'test/**/*.test.ts',
                 ],
+                globalSetup: ['test/global-db.ts'],
                 env: { TIAODU_TEST_DB: 'postgres' },
               },
             },

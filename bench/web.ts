@@ -50,7 +50,7 @@ function javascriptSizes() {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-buildWebIfStale();
+await buildWebIfStale();
 const sizes = javascriptSizes();
 const server = await startDemoServer();
 const browser = await launch();

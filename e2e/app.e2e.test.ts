@@ -3,11 +3,15 @@
  * every page's screenshots on the fresh demo office, then the journeys (which change its
  * data). One page or one journey per test. A new suite is one more import line below.
  */
+import { beforeAll, inject } from 'vitest';
+import { demoOfficeReady } from './support/ready.ts';
 import './pages.suite.ts';
 import './journeys.suite.ts';
-import './a11y.suite.ts';
 import './screens.suite.ts';
 import './shared-pc.suite.ts';
 import './coordination.suite.ts';
 import './forms.suite.ts';
 import './figures.suite.ts';
+
+// Before every suite's own set-up: the set-up starts the server in the background.
+beforeAll(() => demoOfficeReady(inject('baseURL')));

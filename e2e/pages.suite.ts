@@ -1,12 +1,14 @@
 /**
  * Every main page in zh-CN and English, at the sizes people use (1366×768 desks, 390×844
- * phones, the 1920×1080 meeting-room screen), saved to e2e/screenshots/ with no console error.
+ * phones, the 1920×1080 meeting-room screen), saved to e2e/screenshots/ with no console error
+ * and no serious or critical axe-core WCAG 2.1 A/AA violation in each state screenshot.
  * One page in one language per test, so a slow machine makes the run slower, never red; how
  * fast the dashboard renders and how much JavaScript it loads are goals of `npm run bench`
  * (bench/web.ts), not tests.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { axeFindings } from './support/axe.ts';
 import {
   DESKTOP,
   type Lang,
@@ -81,7 +83,20 @@ const SHOTS: Shot[] = [
     user: 'coord',
     viewport: DESKTOP,
   },
-  { name: 'review', path: () => '/review', user: 'coord', viewport: DESKTOP },
+  {
+    name: 'review',
+    path: () => '/review',
+    user: 'coord',
+    viewport: DESKTOP,
+    // The expanded row is where a reviewer reads the report.
+    next: {
+      name: 'review-expanded',
+      act: async (page) => {
+        const expand = page.locator('.ant-table-row-expand-icon').first();
+        if (await expand.count()) await expand.click();
+      },
+    },
+  },
   { name: 'warnings', path: () => '/warnings', user: 'coord', viewport: DESKTOP },
   {
     name: 'thresholds',
@@ -114,6 +129,7 @@ const SHOTS: Shot[] = [
     viewport: DESKTOP,
     act: (page) => page.getByRole('tab').nth(1).click(),
   },
+  { name: 'units', path: () => '/admin/units', user: 'sysadmin', viewport: DESKTOP },
   { name: 'audit', path: () => '/admin/audit', user: 'auditadmin', viewport: DESKTOP },
 ];
 
@@ -162,10 +178,12 @@ describe('every main page', () => {
               await settle();
             }
             await shot(p.page, `${s.name}-${lang}`, s.full);
+            for (const f of await axeFindings(p.page)) problems.push(`${s.name}: ${f}`);
             if (s.next) {
               await s.next.act(p.page);
               await settle();
               await shot(p.page, `${s.next.name}-${lang}`, s.full);
+              for (const f of await axeFindings(p.page)) problems.push(`${s.next.name}: ${f}`);
             }
             for (const e of p.errors) problems.push(`${s.name}: ${e}`);
             expect(problems).toEqual([]);

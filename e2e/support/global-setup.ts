@@ -1,10 +1,13 @@
 /**
- * The e2e project's set-up: serves the demo office (support/server.ts) and hands its address
- * to the journeys. Everything it starts is stopped in teardown.
+ * The e2e project's set-up: hands the journeys the address of the demo office
+ * (support/server.ts) at once, and builds the web app and starts the server in the background.
+ * Vitest runs every project's set-up before any test, and the e2e files run last, so building
+ * and loading the demo meanwhile keeps the other projects from waiting on them; the e2e file
+ * waits for the server itself (support/ready.ts). Everything started is stopped in teardown.
  */
 import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
-import { buildWebIfStale, startDemoServer } from './server.ts';
+import { buildWebIfStale, freePort, startDemoServer } from './server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,8 +19,18 @@ export default async function setup(project: TestProject) {
   if (!existsSync('/usr/bin/chromium')) {
     throw new Error('e2e needs Debian chromium: apt-get install -y chromium fonts-noto-cjk');
   }
-  buildWebIfStale();
-  const { baseURL, stop } = await startDemoServer();
-  project.provide('baseURL', baseURL);
-  return stop;
+  const port = await freePort();
+  project.provide('baseURL', `http://127.0.0.1:${port}`);
+  const started = (async () => {
+    await buildWebIfStale();
+    return startDemoServer(port);
+  })();
+  // The journeys' wait names this failure; it is printed here, where its cause is known.
+  started.catch((e: Error) => {
+    process.stderr.write(`e2e: the demo office did not start: ${e.stack ?? e.message}\n`);
+  });
+  return async () => {
+    const server = await started.catch(() => null);
+    await server?.stop();
+  };
 }

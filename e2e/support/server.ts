@@ -4,11 +4,14 @@
  * `tiaodu serve` on a free port. Used by the e2e project's global set-up and by the web
  * benchmark (bench/web.ts), so both measure the same thing.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
 
 export const root = join(import.meta.dirname, '..', '..');
 export const distWeb = join(root, 'dist', 'web');
@@ -24,7 +27,11 @@ function newest(dir: string): number {
   return latest;
 }
 
-export function buildWebIfStale() {
+/**
+ * Builds the web app when its sources are newer than dist/web. Asynchronous, so the e2e
+ * set-up can build while the other test projects run instead of holding vitest up.
+ */
+export async function buildWebIfStale() {
   const index = join(distWeb, 'index.html');
   const sources = Math.max(
     newest(join(root, 'src', 'web')),
@@ -32,14 +39,15 @@ export function buildWebIfStale() {
   );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   // NODE_ENV is "test" under vitest; the app is built as it ships.
-  execFileSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  const { stderr } = await exec(
+    join(root, 'node_modules', '.bin', 'vite'),
+    ['build', '--logLevel', 'warn'],
+    { cwd: root, env: { ...process.env, NODE_ENV: 'production' }, maxBuffer: 16 * 1024 * 1024 },
+  );
+  if (stderr.trim()) process.stderr.write(stderr);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -70,7 +78,9 @@ async function waitFor(url: string, server: ChildProcess, ms: number) {
  * group it ends with the run instead of living on holding the terminal; tsx passes SIGTERM
  * on to the server, which closes cleanly.
  */
-export async function startDemoServer(): Promise<{ baseURL: string; stop: () => Promise<void> }> {
+export async function startDemoServer(
+  port?: number,
+): Promise<{ baseURL: string; stop: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tiaodu-e2e-'));
   // Always the fresh PGlite directory, never a DATABASE_URL from the surroundings.
   const { DATABASE_URL: _db, TEST_DATABASE_URL: _test, ...rest } = process.env;
@@ -78,12 +88,12 @@ export async function startDemoServer(): Promise<{ baseURL: string; stop: () => 
   // test cost (crypto.ts) instead of 128 MiB each; nothing else reads NODE_ENV=test.
   const env = { ...rest, LOG_LEVEL: 'warn', NODE_ENV: 'test' };
   try {
-    execFileSync(tsx, [cli, 'demo', '--data-dir', dataDir], { cwd: root, env, stdio: 'ignore' });
+    await exec(tsx, [cli, 'demo', '--data-dir', dataDir], { cwd: root, env });
   } catch (e) {
     rmSync(dataDir, { recursive: true, force: true });
     throw e;
   }
-  const port = await freePort();
+  port ??= await freePort();
   const server = spawn(
     tsx,
     [

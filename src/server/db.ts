@@ -24,6 +24,8 @@ export type Database = {
   location: string;
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** PGlite only: the whole data directory as a tar (a test run's migrated starting point) */
+  dumpDataDir?: () => Promise<Blob>;
 };
 
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
@@ -60,6 +62,8 @@ export async function createDb(opts: {
   url?: string;
   dataDir?: string;
   migrateUrl?: string;
+  /** PGlite only: start an uninitialised data directory from this dump (`dumpDataDir`) */
+  loadDataDir?: Blob;
 }): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
@@ -108,7 +112,9 @@ export async function createDb(opts: {
   }
   const dataDir = opts.dataDir ?? './data';
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir.startsWith('memory://') ? undefined : dataDir);
+  const client = await PGlite.create(dataDir.startsWith('memory://') ? undefined : dataDir, {
+    loadDataDir: opts.loadDataDir,
+  });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
@@ -117,6 +123,7 @@ export async function createDb(opts: {
     migrate: () =>
       migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR, migrationsSchema: 'public' }),
     close: () => client.close(),
+    dumpDataDir: () => client.dumpDataDir('none'),
   };
 }
 

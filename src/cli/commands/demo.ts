@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { loadDemo } from '../../demo/demo-office.ts';
 import { openDatabase, run, withDb } from '../open.ts';
 
 export function registerDemo(program: Command) {
@@ -9,6 +8,7 @@ export function registerDemo(program: Command) {
       .description('载入演示办公室（仅空库）/ load the demo office into an empty database'),
   ).action((opts) =>
     run(async () => {
+      const { loadDemo } = await import('../../demo/demo-office.ts');
       const { database, close } = await openDatabase(opts);
       try {
         const started = Date.now();

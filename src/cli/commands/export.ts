@@ -1,11 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseYearMonth } from '../../domain/periods.ts';
-import {
-  buildExport,
-  EXPORT_KINDS,
-  type ExportKind,
-} from '../../server/modules/exports/exports.service.ts';
+import { EXPORT_KINDS, type ExportKind } from '../../server/modules/exports/export-kinds.ts';
 import { openDatabase, run, withDb } from '../open.ts';
 
 /** --year 2026 --month 10, or --month 2026-10 alone. */
@@ -62,6 +58,7 @@ export function registerExport(program: Command) {
       const period = exportPeriod(opts);
       const { database, ctx, close } = await openDatabase(opts);
       try {
+        const { buildExport } = await import('../../server/modules/exports/exports.service.ts');
         const file = await buildExport(database.db, ctx, { kind: kind as ExportKind, ...period });
         const out = opts.output ?? file.filename;
         await writeFile(out, file.buffer);

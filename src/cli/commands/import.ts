@@ -3,12 +3,10 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { formatIssue } from '../../domain/workbook-sheets.ts';
 import type { Db } from '../../server/db.ts';
-import { withAudit } from '../../server/modules/audit/audit.service.ts';
-import {
-  type ImportProgress,
-  type ImportResult,
-  importWorkbook,
-  type Tally,
+import type {
+  ImportProgress,
+  ImportResult,
+  Tally,
 } from '../../server/modules/imports/imports.service.ts';
 import { WORKBOOK_LIMITS } from '../../server/modules/imports/zip-guard.ts';
 import { openDatabase, run, withDb } from '../open.ts';
@@ -89,6 +87,11 @@ export function registerImport(program: Command) {
   ).action((file: string, opts) =>
     run(async () => {
       const buffer = await readLimited(file, WORKBOOK_LIMITS.fileBytes);
+      // Loaded when importing only (the workbook reader is heavy; other commands start faster).
+      const [{ importWorkbook }, { withAudit }] = await Promise.all([
+        import('../../server/modules/imports/imports.service.ts'),
+        import('../../server/modules/audit/audit.service.ts'),
+      ]);
       const { database, ctx, close } = await openDatabase(opts);
       const bar =
         process.stderr.isTTY && !opts.json

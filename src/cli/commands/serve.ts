@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readEnv } from '../../server/env.ts';
-import { startServer } from '../../server/main.ts';
+import type { startServer } from '../../server/main.ts';
 import { run, withDb } from '../open.ts';
 
 type Started = Pick<
@@ -59,6 +59,9 @@ export function registerServe(program: Command) {
   ).action((opts) =>
     run(async () => {
       const env = readEnv();
+      // Loaded when serving only: the web server is most of what the CLI would otherwise load
+      // on every start, and the other commands (and their tests) do not need it.
+      const { startServer } = await import('../../server/main.ts');
       const server = await startServer(
         { ...env, LOG_LEVEL: env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL },
         { demo: opts.demo, dataDir: opts.dataDir, port: Number(opts.port), host: opts.host },

@@ -22,6 +22,7 @@ import { areas, categories, projects } from '../projects/projects.table.ts';
 import { monthlyReports } from '../reports/reports.table.ts';
 import { units } from '../units/units.table.ts';
 import { evaluateMonth } from '../warnings/warnings.service.ts';
+import { EXPORT_KINDS, type ExportKind } from './export-kinds.ts';
 import {
   addRow,
   addSection,
@@ -36,8 +37,7 @@ import {
   safeText,
 } from './workbook-style.ts';
 
-export const EXPORT_KINDS = ['ledger', 'dispatch', 'warnings', 'template'] as const;
-export type ExportKind = (typeof EXPORT_KINDS)[number];
+export { EXPORT_KINDS, type ExportKind };
 
 export type ExportFile = { filename: string; buffer: Buffer };
 
