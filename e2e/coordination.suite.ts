@@ -90,3 +90,45 @@ describe('coordination loop', () => {
     for (const p of [coord, other, rep]) await p.context.close();
   });
 });
+
+describe('what is overdue reaches the people who must act', () => {
+  test('the unit sees its overdue items in the inbox and opens one; the office sees them on the dashboard', async () => {
+    const rep = await person(browser, baseURL, { viewport: DESKTOP, as: 'reporter-gws' });
+    const r = rep.page;
+    const inbox = (await (await rep.context.request.get('/api/inbox')).json()) as {
+      count: number;
+      items: { kind: string; key: string; href: string }[];
+    };
+    const overdue = inbox.items.filter((i) => i.kind === 'action_item_overdue');
+    expect(overdue.length).toBeGreaterThan(0);
+    await r.goto('/ledger');
+    // the header's bell carries the server's count
+    await expect
+      .poll(() => r.getByTestId('inbox-bell').getAttribute('aria-label'))
+      .toBe(`待办 ${inbox.count} 项`);
+    await r.getByTestId('inbox-bell').click();
+    await r.waitForURL('**/inbox');
+    const first = r.getByTestId('inbox-action_item_overdue').first();
+    await expect.poll(() => first.textContent()).toContain('已逾期');
+    await first.getByRole('link').click();
+    await r.waitForURL((u) => u.pathname === '/action-items' && u.searchParams.has('id'));
+    await expect.poll(() => r.locator('.ant-drawer-open').count()).toBe(1);
+    await shot(r, 'inbox-opened-item');
+
+    const coord = await person(browser, baseURL, { viewport: DESKTOP, as: 'coord' });
+    const all = (await (
+      await coord.context.request.get('/api/action-items?overdue=true&pageSize=1')
+    ).json()) as { total: number };
+    await coord.page.goto('/dashboard');
+    const card = coord.page.getByTestId('overdue-action-items');
+    await card.scrollIntoViewIfNeeded();
+    // the card's badge and its list come from the same server count
+    await expect
+      .poll(() => card.locator('.ant-badge .ant-scroll-number').first().getAttribute('title'))
+      .toBe(String(all.total));
+    expect(await card.locator('.flag-item').count()).toBe(Math.min(all.total, 10));
+    await shot(coord.page, 'dashboard-overdue-items');
+    for (const p of [rep, coord]) expect(p.errors).toEqual([]);
+    for (const p of [rep, coord]) await p.context.close();
+  });
+});

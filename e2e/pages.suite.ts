@@ -104,8 +104,49 @@ const SHOTS: Shot[] = [
     user: 'coord',
     viewport: DESKTOP,
   },
+  {
+    name: 'supervision-notices',
+    path: () => '/supervision-notices',
+    user: 'coord',
+    viewport: DESKTOP,
+    // one notice open in its drawer: what is asked and why, the unit's answers, the steps
+    next: {
+      name: 'supervision-notice-drawer',
+      act: async (page) => {
+        await page.locator('.ant-table-row').first().click();
+        await page.locator('.ant-drawer-body .ant-descriptions').waitFor();
+      },
+    },
+  },
   { name: 'import', path: () => '/import', user: 'coord', viewport: DESKTOP },
+  {
+    name: 'work-plans',
+    path: () => '/work-plans',
+    user: 'coord',
+    viewport: DESKTOP,
+    // the Cloud Valley plan rolled up by theme: 6 themes, 74 items
+    next: {
+      name: 'work-plans-by-theme',
+      act: async (page) => {
+        await page.getByRole('tab', { name: /按方面汇总|By theme/ }).click();
+      },
+    },
+  },
   { name: 'account', path: () => '/account', user: 'coord', viewport: DESKTOP },
+  {
+    name: 'rectifications',
+    path: () => '/rectifications',
+    user: 'coord',
+    viewport: DESKTOP,
+    // one task open in its drawer: the finding, the unit's answers and the office's steps
+    next: {
+      name: 'rectification-drawer',
+      act: async (page) => {
+        await page.locator('.ant-table-row').first().click();
+        await page.locator('.ant-drawer-body .ant-descriptions').waitFor();
+      },
+    },
+  },
   {
     name: 'report-phone',
     path: () => '/report',
@@ -121,6 +162,15 @@ const SHOTS: Shot[] = [
     full: true,
   },
   { name: 'ledger-phone', path: () => '/ledger', user: 'reporter-gws', viewport: PHONE },
+  { name: 'inbox', path: () => '/inbox', user: 'reporter-gws', viewport: DESKTOP },
+  { name: 'inbox-phone', path: () => '/inbox', user: 'reporter-gws', viewport: PHONE },
+  {
+    name: 'stats',
+    path: () => '/stats?from=2023-01-01&to=2023-06-30',
+    user: 'leader',
+    viewport: DESKTOP,
+    full: true,
+  },
   { name: 'users', path: () => '/admin/users', user: 'sysadmin', viewport: DESKTOP },
   {
     name: 'security-policy',

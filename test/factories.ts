@@ -1,4 +1,5 @@
 import type { ActionItemInput, MeetingInput, ProblemInput } from '../src/contracts/coordination.ts';
+import type { RectificationInput } from '../src/contracts/rectifications.ts';
 import type { Actor, Ctx } from '../src/server/context.ts';
 import type { Db } from '../src/server/db.ts';
 import { createActionItem } from '../src/server/modules/action-items/action-items.service.ts';
@@ -6,6 +7,7 @@ import { createMeeting } from '../src/server/modules/meetings/meetings.service.t
 import { systemActor } from '../src/server/modules/offices/offices.service.ts';
 import { raiseProblem } from '../src/server/modules/problems/problems.service.ts';
 import { createProject } from '../src/server/modules/projects/projects.service.ts';
+import { createRectification } from '../src/server/modules/rectifications/rectifications.service.ts';
 import { ensureUnit } from '../src/server/modules/units/units.service.ts';
 
 /**
@@ -84,6 +86,23 @@ export async function buildActionItem(
     content: `交办事项${next()}`,
     deadline: '2023-04-30',
     assignedOn: '2023-03-15',
+    ...overrides,
+  });
+}
+
+export async function buildRectification(
+  db: Db,
+  ctx: Ctx,
+  overrides: Partial<RectificationInput> & { responsibleUnitId: number },
+) {
+  const n = next();
+  return createRectification(db, ctx, {
+    source: 'inspection',
+    sourceName: '2023年区委第二巡察组反馈意见',
+    finding: `巡察发现问题${n}`,
+    measures: `整改措施${n}`,
+    issuedOn: '2023-03-15',
+    deadline: '2023-06-30',
     ...overrides,
   });
 }

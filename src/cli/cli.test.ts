@@ -9,6 +9,16 @@ afterAll(() => target?.cleanup());
 
 const tiaodu = (...argv: string[]) => target.tiaodu(...argv);
 
+// `tiaodu stats` shares this file's database and its one demo load (a load takes a busy
+// machine half a minute), before and after the demo.
+const json = async (...argv: string[]) => {
+  const r = await tiaodu('stats', ...argv, '--json');
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+};
+
+const KINDS = { task_force: 0, coordination: 0, regular: 0, site_visit: 0 };
+
 describe('tiaodu CLI', () => {
   it('works on an empty database without loading the demo', async () => {
     const r = await tiaodu('dashboard', '--year', '2023', '--through', '2023-06', '--json');
@@ -30,6 +40,46 @@ describe('tiaodu CLI', () => {
     const mismatch = await tiaodu('dashboard', '--year', '2024', '--through', '2023-06');
     expect(mismatch.code).not.toBe(0);
     expect(mismatch.stderr).toMatch(/不一致/);
+  });
+
+  it('stats on an empty office: every fixed key, every kind, zeros as integers', async () => {
+    const s = await json('--from', '2023-01-01', '--to', '2023-06-30');
+    expect(s).toEqual({
+      from: '2023-01-01',
+      to: '2023-06-30',
+      unit: null,
+      meetings: { total: 0, byKind: KINDS },
+      problems: { raised: 0, resolved: 0, resolvedByMeetingKind: KINDS },
+      actionItems: { created: 0, closed: 0, overdue: 0, createdByMeetingKind: KINDS },
+      notices: { issued: 0, closed: 0 },
+      rectifications: { total: 0, closed: 0 },
+      workPlans: [],
+      activities: {
+        total: 0,
+        byKind: { delegation: 0, study: 0, forum: 0, lecture: 0, consultation: 0 },
+      },
+    });
+    // the modules not counted yet are not printed as zeros
+  });
+
+  it('stats refuses bad input naming the option, with a non-zero exit', async () => {
+    const bad = await tiaodu('stats', '--from', '2023-02-30', '--to', '2023-06-30');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--from/);
+    const reversed = await tiaodu('stats', '--from', '2023-07-01', '--to', '2023-06-30');
+    expect(reversed.code).not.toBe(0);
+    expect(reversed.stderr).toMatch(/--to/);
+    const unit = await tiaodu(
+      'stats',
+      '--from',
+      '2023-01-01',
+      '--to',
+      '2023-06-30',
+      '--unit',
+      '无此单位',
+    );
+    expect(unit.code).not.toBe(0);
+    expect(unit.stderr).toMatch(/\[unit\].*无此单位/);
   });
 
   it('loads the demo and prints the seed figures in the documented JSON shape', async () => {
@@ -112,6 +162,59 @@ describe('tiaodu CLI', () => {
     expect(city).toMatchObject({ projects: 12, actual: '162000.00', aboveInitialPlan: '40.0' });
   });
 
+  it('stats: the demo office: the half-year summary’s counts come out exactly', async () => {
+    // the demo loaded by `tiaodu demo` above
+    const s = await json('--from', '2023-01-01', '--to', '2023-06-30');
+    // 组织召开专责小组会议6次，协调解决问题21个，形成交办事项47项
+    expect(s.meetings.byKind.task_force).toBe(6);
+    expect(s.problems.resolvedByMeetingKind.task_force).toBe(21);
+    expect(s.actionItems.createdByMeetingKind.task_force).toBe(47);
+    // 组织协调会议40余次，推动解决问题20余项
+    expect(s.meetings.byKind.coordination).toBeGreaterThan(40);
+    expect(s.problems.resolvedByMeetingKind.coordination).toBeGreaterThan(20);
+    // 接待调研考察团155批次，专题学习34次
+    expect(s.activities.byKind.delegation).toBe(155);
+    expect(s.activities.byKind.study).toBe(34);
+    expect(s).toMatchObject({
+      meetings: {
+        total: 62,
+        byKind: { task_force: 6, coordination: 42, regular: 6, site_visit: 8 },
+      },
+      problems: { raised: 53, resolved: 44 },
+      actionItems: { created: 83, closed: 67, overdue: 1 },
+      // 督办滞后项目2个: both supervised and closed within the half-year
+      notices: { issued: 2, closed: 2 },
+    });
+    // 光明云谷片区…围绕规划体系优化、创新资源集聚等六方面，细化项目74个
+    expect(s.workPlans).toEqual([
+      {
+        name: '光明云谷片区开发建设工作方案（2023—2024年）',
+        area: '光明云谷片区',
+        themes: 6,
+        items: 74,
+        done: 3,
+      },
+    ]);
+    for (const n of [s.meetings.total, s.problems.raised, s.actionItems.overdue])
+      expect(Number.isInteger(n)).toBe(true);
+
+    // the coordination meetings were with the city works bureau: all of them attended
+    const gws = await json('--from', '2023-01-01', '--to', '2023-06-30', '--unit', '市建筑工务署');
+    expect(gws.unit).toBe('市建筑工务署');
+    expect(gws.meetings.byKind.coordination).toBe(42);
+    expect(gws.problems.resolvedByMeetingKind.coordination).toBe(23);
+
+    // the latest months leave the loop visibly open: items not yet closed, some overdue
+    const q4 = await json('--from', '2024-10-01', '--to', '2024-12-31');
+    expect(q4.actionItems.created).toBeGreaterThan(q4.actionItems.closed);
+    expect(q4.actionItems.overdue).toBeGreaterThan(0);
+    expect(q4.notices.issued).toBeGreaterThan(q4.notices.closed);
+
+    const text = await tiaodu('stats', '--from', '2023-01-01', '--to', '2023-06-30');
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('专责小组会议 6 次');
+    expect(text.stdout).toContain('接待调研考察团 155 批次');
+  });
   it('lists warnings with reasons, filtered by level, as a table and as JSON', async () => {
     const table = await tiaodu(
       'warnings',

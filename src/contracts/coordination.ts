@@ -227,6 +227,20 @@ export const statsOutput = z.object({
     overdue: z.number().int(),
     createdByMeetingKind: byMeetingKind,
   }),
+  /** supervision notices issued within the period, and closed (销号) within it */
+  notices: z.object({ issued: z.number().int(), closed: z.number().int() }),
+  /** rectification tasks in hand in the period, and those of them closed within it */
+  rectifications: z.object({ total: z.number().int(), closed: z.number().int() }),
+  /** the work plans of the period's years: themes, items, and items done by the period's end */
+  workPlans: z.array(
+    z.object({
+      name: z.string(),
+      area: z.string().nullable(),
+      themes: z.number().int(),
+      items: z.number().int(),
+      done: z.number().int(),
+    }),
+  ),
   activities: z.object({ total: z.number().int(), byKind: byActivityKind }),
 });
 export type StatsOutput = z.infer<typeof statsOutput>;

@@ -26,6 +26,9 @@ import {
   resolveProblem,
 } from '../server/modules/problems/problems.service.ts';
 import { CORE, DEMO_PROJECTS, type DemoProject, UNITS } from './catalog.ts';
+import { loadNoticesDemo } from './notices.ts';
+import { loadRectificationsDemo } from './rectifications.ts';
+import { loadWorkPlansDemo } from './work-plans.ts';
 
 /**
  * The coordination loop of the demo office, through the services: H1 2023 reproduces the
@@ -805,6 +808,12 @@ export async function loadCoordinationDemo(
   for (let k = 0; k < 28; k++) acts.push(delegation(spread('2024-10-08', 80, 28, k)));
   for (let k = 0; k < 6; k++) acts.push(study(spread('2024-10-10', 80, 6, k)));
   await recordActivities(db, ctxs.coord('2024-12-31'), acts);
+  // ---- rectification tasks: an inspection's feedback in late 2024 (rectifications.ts)
+  await loadRectificationsDemo(db, officeId, projectIds, unitIds);
+  // ---- supervision notices: from red warnings, H1 2023 and the latest months (notices.ts)
+  await loadNoticesDemo(db, officeId, unitIds);
+  // ---- the Cloud Valley work plan: 6 themes, 74 items (work-plans.ts)
+  await loadWorkPlansDemo(db, officeId, unitIds);
 
   return {
     meetings: meetingsMade,

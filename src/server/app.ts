@@ -34,16 +34,20 @@ import { scopedDb } from './modules/audit/audit.service.ts';
 import { dispatchRoutes } from './modules/dispatch/dispatch.routes.ts';
 import { exportRoutes } from './modules/exports/exports.routes.ts';
 import { importRoutes } from './modules/imports/imports.routes.ts';
+import { inboxRoutes } from './modules/inbox/inbox.routes.ts';
 import { meetingRoutes } from './modules/meetings/meetings.routes.ts';
 import { milestoneRoutes } from './modules/milestones/milestones.routes.ts';
 import { ensureOffice } from './modules/offices/offices.service.ts';
 import { planRoutes } from './modules/plans/plans.routes.ts';
 import { problemRoutes } from './modules/problems/problems.routes.ts';
 import { projectRoutes } from './modules/projects/projects.routes.ts';
+import { rectificationRoutes } from './modules/rectifications/rectifications.routes.ts';
 import { reportRoutes } from './modules/reports/reports.routes.ts';
 import { statsRoutes } from './modules/stats/stats.routes.ts';
+import { supervisionNoticeRoutes } from './modules/supervision-notices/supervision-notices.routes.ts';
 import { unitRoutes } from './modules/units/units.routes.ts';
 import { warningRoutes } from './modules/warnings/warnings.routes.ts';
+import { workPlanRoutes } from './modules/work-plans/work-plans.routes.ts';
 import type { RouteAccess } from './policy.ts';
 
 export type AppOptions = {
@@ -176,7 +180,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await problemRoutes(api, deps);
       await actionItemRoutes(api, deps);
       await activityRoutes(api, deps);
+      await rectificationRoutes(api, deps);
+      await supervisionNoticeRoutes(api, deps);
+      await workPlanRoutes(api, deps);
       await statsRoutes(api, deps);
+      await inboxRoutes(api, deps);
     },
     { prefix: '/api' },
   );

@@ -26,6 +26,16 @@ const schema = z
     /** Anchor the head after this many new audit rows too. */
     TIAODU_AUDIT_ANCHOR_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(100),
     TIAODU_DATA_DIR: z.string().default('./data'),
+    /**
+     * The mail server for the daily digest of each person's inbox (smtp://user:pass@host:587 or
+     * smtps://…); without it no e-mail is sent and the inbox stays in the app only.
+     */
+    TIAODU_SMTP_URL: z.string().url().optional(),
+    TIAODU_MAIL_FROM: z.string().min(3).default('Tiaodu 调度 <noreply@localhost>'),
+    /** The address people open the app at, for the links in e-mails (https://tiaodu.example.gov.cn). */
+    TIAODU_PUBLIC_URL: z.string().url().optional(),
+    /** The hour of the office's day (China Standard Time) from which the daily digest is sent. */
+    TIAODU_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(8),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default('127.0.0.1'),
     LOG_LEVEL: z

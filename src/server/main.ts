@@ -1,4 +1,5 @@
 import { and, count, eq, isNull } from 'drizzle-orm';
+import { createTransport } from 'nodemailer';
 import { loadDemo } from '../demo/demo-office.ts';
 import { buildApp } from './app.ts';
 import { createDb } from './db.ts';
@@ -10,6 +11,7 @@ import {
   isProduction,
 } from './modules/accounts/demo-accounts.service.ts';
 import { startAnchorWriter } from './modules/audit/audit-anchor.ts';
+import { startDigestJob } from './modules/inbox/digest.service.ts';
 import { ensureOffice } from './modules/offices/offices.service.ts';
 import { projects } from './modules/projects/projects.table.ts';
 
@@ -61,6 +63,16 @@ export async function startServer(
   const host = opts.host ?? env.HOST;
   const address = await app.listen({ port, host });
   const office = await ensureOffice(database.db);
+  const digest = startDigestJob(database.db, {
+    officeId: office.id,
+    transport: env.TIAODU_SMTP_URL ? createTransport(env.TIAODU_SMTP_URL) : null,
+    from: env.TIAODU_MAIL_FROM,
+    publicUrl: env.TIAODU_PUBLIC_URL,
+    hour: env.TIAODU_DIGEST_HOUR,
+    log: (line) => {
+      if (env.LOG_LEVEL !== 'silent') process.stderr.write(`${line}\n`);
+    },
+  });
   const demo = await demoInfo(database.db, office.id, { production });
   // Nobody can log in yet: the operator needs the one command that creates the first admin.
   const [{ accounts }] = await database.db
@@ -70,6 +82,7 @@ export async function startServer(
   await anchors.flush();
   const close = async () => {
     await app.close();
+    await digest.stop();
     await anchors.stop();
     await database.close();
   };

@@ -32,7 +32,13 @@ export type Action =
   /** meetings, problems, action items (assign, verify, close), activities (the office) */
   | 'coordination.write'
   /** answer an action item, ask for more time, report it done (the responsible unit) */
-  | 'action_item.answer';
+  | 'action_item.answer'
+  /** post progress on a rectification task, report it done with evidence (the responsible unit) */
+  | 'rectification.answer'
+  /** answer a supervision notice with the unit's measures (the addressed unit) */
+  | 'notice.answer'
+  /** update the status and progress of a work-plan item (its responsible unit) */
+  | 'work_plan.progress';
 
 const WRITERS: Record<Exclude<Action, 'read'>, readonly Role[]> = {
   'ledger.write': ['coordinator', 'system'],
@@ -49,6 +55,9 @@ const WRITERS: Record<Exclude<Action, 'read'>, readonly Role[]> = {
   'audit.read': ['auditadmin', 'system'],
   'coordination.write': ['coordinator', 'system'],
   'action_item.answer': ['reporter', 'system'],
+  'rectification.answer': ['reporter', 'system'],
+  'notice.answer': ['reporter', 'system'],
+  'work_plan.progress': ['reporter', 'system'],
 };
 
 /** The roles that read business data; the three admin duties are not among them. */
@@ -172,6 +181,12 @@ const ROUTE_AREAS: [RegExp, RouteAccess][] = [
   ],
   // the coordination modules (issue 10): meetings, problems, action items, activities, stats
   [/^\/api\/(meetings|problems|action-items|activities|stats)(\/|$)/, 'business'],
+  // rectification tasks (整改), issue 10 item 5
+  [/^\/api\/rectifications(\/|$)/, 'business'],
+  // supervision notices (督办单), issue 10 item 4
+  [/^\/api\/supervision-notices(\/|$)/, 'business'],
+  // work plans (工作方案), issue 10 item 6
+  [/^\/api\/(work-plans|work-plan-items)(\/|$)/, 'business'],
   // outside the API: the web app's files and the health check
   [/^\/(?!api(\/|$))/, 'open'],
 ];

@@ -24,6 +24,11 @@ const pages = {
   account: () => import('./pages/account/account-page.tsx'),
   meetings: () => import('./pages/coordination/meetings-page.tsx'),
   actionItems: () => import('./pages/coordination/action-items-page.tsx'),
+  inbox: () => import('./pages/inbox/inbox-page.tsx'),
+  stats: () => import('./pages/stats/stats-page.tsx'),
+  rectifications: () => import('./pages/coordination/rectifications-page.tsx'),
+  notices: () => import('./pages/coordination/notices-page.tsx'),
+  workPlans: () => import('./pages/coordination/work-plans-page.tsx'),
 };
 const LoginPage = lazy(pages.login);
 const ChangePasswordPage = lazy(pages.changePassword);
@@ -42,6 +47,11 @@ const AuditPage = lazy(pages.audit);
 const AccountPage = lazy(pages.account);
 const MeetingsPage = lazy(pages.meetings);
 const ActionItemsPage = lazy(pages.actionItems);
+const InboxPage = lazy(pages.inbox);
+const StatsPage = lazy(pages.stats);
+const RectificationsPage = lazy(pages.rectifications);
+const NoticesPage = lazy(pages.notices);
+const WorkPlansPage = lazy(pages.workPlans);
 const StatusPage = lazy(() => import('./pages/status-page.tsx'));
 
 /**
@@ -64,6 +74,11 @@ export function preloadPage(pathname: string) {
       account: pages.account,
       meetings: pages.meetings,
       'action-items': pages.actionItems,
+      inbox: pages.inbox,
+      stats: pages.stats,
+      rectifications: pages.rectifications,
+      'supervision-notices': pages.notices,
+      'work-plans': pages.workPlans,
       login: pages.login,
     }[first] ?? null;
   void loader?.();
@@ -139,6 +154,11 @@ export function AppRoutes() {
           <Route path="warnings" element={page(<WarningsPage />, 'read')} />
           <Route path="meetings" element={page(<MeetingsPage />, 'read')} />
           <Route path="action-items" element={page(<ActionItemsPage />, 'read')} />
+          <Route path="inbox" element={page(<InboxPage />, 'read')} />
+          <Route path="stats" element={page(<StatsPage />, 'read')} />
+          <Route path="rectifications" element={page(<RectificationsPage />, 'read')} />
+          <Route path="supervision-notices" element={page(<NoticesPage />, 'read')} />
+          <Route path="work-plans" element={page(<WorkPlansPage />, 'read')} />
           <Route path="import" element={page(<ImportPage />, 'ledger.write')} />
           <Route path="admin/users" element={page(<UsersPage />, 'user.read')} />
           <Route path="admin/units" element={page(<UnitsPage />, 'ledger.write')} />

@@ -3,8 +3,10 @@
  * nothing of the server reaches the bundle) with dates as ISO strings.
  */
 
+import type { StatsOutput } from '../contracts/coordination.ts';
 import type { MilestoneLateness, WarningThresholds } from '../domain/warning-rules.ts';
 import type { DispatchResult } from '../server/modules/dispatch/dispatch.service.ts';
+import type { Inbox as InboxView } from '../server/modules/inbox/inbox.service.ts';
 import type { Milestone } from '../server/modules/milestones/milestones.service.ts';
 import type { milestoneChanges } from '../server/modules/milestones/milestones.table.ts';
 import type { PlanView } from '../server/modules/plans/plans.service.ts';
@@ -18,6 +20,8 @@ import type { Action, Capabilities } from '../server/policy.ts';
 import type { Json } from './api.ts';
 
 export type Dispatch = Json<DispatchResult>;
+export type Inbox = Json<InboxView>;
+export type Stats = StatsOutput;
 export type Project = Json<ProjectView>;
 export type ProjectPage = { items: Project[]; total: number; page: number; pageSize: number };
 export type Plan = Json<PlanView>;

@@ -21,6 +21,12 @@ export function renderStats(s: Stats): string {
     `会议 ${s.meetings.total} 次：${kinds(MEETING_KINDS, MEETING_KIND_ZH, s.meetings.byKind, () => ' 次')}`,
     `问题：提出 ${s.problems.raised} 个，协调解决 ${s.problems.resolved} 个（${kinds(MEETING_KINDS, MEETING_KIND_ZH, s.problems.resolvedByMeetingKind, () => ' 个')}）`,
     `交办事项：形成 ${s.actionItems.created} 项，销号 ${s.actionItems.closed} 项，逾期 ${s.actionItems.overdue} 项（${kinds(MEETING_KINDS, MEETING_KIND_ZH, s.actionItems.createdByMeetingKind, () => ' 项')}）`,
+    `督办单：签发 ${s.notices.issued} 份，销号 ${s.notices.closed} 份`,
+    `整改任务：在办 ${s.rectifications.total} 项，销号 ${s.rectifications.closed} 项`,
+    ...s.workPlans.map(
+      (w) =>
+        `工作方案 ${w.name}${w.area ? `（${w.area}）` : ''}：${w.themes} 个方面 ${w.items} 项任务，已完成 ${w.done} 项`,
+    ),
     `活动 ${s.activities.total} 次：${kinds(ACTIVITY_KINDS, ACTIVITY_KIND_ZH, s.activities.byKind, (k) => ` ${ACTIVITY_UNIT[k] ?? '次'}`)}`,
   ];
   return `${lines.join('\n')}\n`;

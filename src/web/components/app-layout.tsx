@@ -2,13 +2,17 @@ import {
   AlertOutlined,
   ApartmentOutlined,
   AuditOutlined,
+  BarChartOutlined,
   CheckSquareOutlined,
   DashboardOutlined,
   DesktopOutlined,
   EditOutlined,
+  FlagOutlined,
   ImportOutlined,
   LogoutOutlined,
   MenuOutlined,
+  OrderedListOutlined,
+  SafetyOutlined,
   TableOutlined,
   TeamOutlined,
   UserOutlined,
@@ -30,6 +34,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useAuth, useCapabilities, useUser } from '../auth.tsx';
 import { type Lang, rememberLang } from '../i18n/index.ts';
 import type { Action } from '../types.ts';
+import { InboxBell } from './inbox-bell.tsx';
 import { PageSpinner } from './states.tsx';
 
 const { Header, Sider, Content } = Layout;
@@ -45,6 +50,10 @@ const NAV: NavItem[] = [
   { path: '/warnings', key: 'warnings', icon: <AlertOutlined />, capability: 'read' },
   { path: '/meetings', key: 'meetings', icon: <TeamOutlined />, capability: 'read' },
   { path: '/action-items', key: 'actionItems', icon: <CheckSquareOutlined />, capability: 'read' },
+  { path: '/rectifications', key: 'rectifications', icon: <SafetyOutlined />, capability: 'read' },
+  { path: '/supervision-notices', key: 'notices', icon: <FlagOutlined />, capability: 'read' },
+  { path: '/work-plans', key: 'workPlans', icon: <OrderedListOutlined />, capability: 'read' },
+  { path: '/stats', key: 'stats', icon: <BarChartOutlined />, capability: 'read' },
   { path: '/import', key: 'imports', icon: <ImportOutlined />, capability: 'ledger.write' },
   { path: '/screen', key: 'screen', icon: <DesktopOutlined />, capability: 'read' },
   { path: '/admin/users', key: 'users', icon: <TeamOutlined />, capability: 'user.read' },
@@ -174,6 +183,7 @@ export function AppLayout() {
             <span style={{ fontSize: 15, color: 'rgba(0,0,0,.65)' }}>{t('app.fullName')}</span>
           )}
           <Space size={narrow ? 4 : 12}>
+            <InboxBell />
             <LanguageSwitch />
             <Dropdown
               menu={{

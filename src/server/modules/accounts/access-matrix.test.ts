@@ -13,6 +13,9 @@ import { approveReport, getReport, saveReport, submitReport } from '../reports/r
 import { ensureUnit } from '../units/units.service.ts';
 import { getThresholds } from '../warnings/warnings.service.ts';
 import { coordinationSpecs } from './access-matrix.coordination.ts';
+import { noticeSpecs } from './access-matrix.notices.ts';
+import { rectificationSpecs } from './access-matrix.rectifications.ts';
+import { workPlanSpecs } from './access-matrix.work-plans.ts';
 import { getSecuritySettings } from './security-settings.service.ts';
 
 /**
@@ -161,6 +164,8 @@ const SPECS: Record<string, Spec> = {
     expect: SELF(401),
   },
   'GET /api/auth/me': { prepare: fixed('/api/auth/me'), expect: SELF(200) },
+  // one's own inbox: every logged-in person (empty for the admin duties)
+  'GET /api/inbox': { prepare: fixed('/api/inbox'), expect: SELF(200) },
   'GET /api/auth/demo': { prepare: fixed('/api/auth/demo'), expect: base({ anonymous: 200 }, 200) },
   'POST /api/auth/logout': {
     prepare: async (who) => ({ url: '/api/auth/logout', as: await freshSession(who) }),
@@ -478,6 +483,32 @@ const SPECS: Record<string, Spec> = {
     unitB: () => unitB,
     projectA,
     projectB: () => projectB,
+    base,
+  }),
+  // ---- rectification tasks (整改)
+  ...rectificationSpecs({
+    db: () => t.database.db,
+    sys,
+    unitA: () => unitA,
+    unitB: () => unitB,
+    base,
+  }),
+  // ---- supervision notices (督办单)
+  ...noticeSpecs({
+    db: () => t.database.db,
+    sys,
+    unitA: () => unitA,
+    unitB: () => unitB,
+    projectA,
+    projectB: () => projectB,
+    base,
+  }),
+  // ---- work plans (工作方案)
+  ...workPlanSpecs({
+    db: () => t.database.db,
+    sys,
+    unitA: () => unitA,
+    unitB: () => unitB,
     base,
   }),
 };

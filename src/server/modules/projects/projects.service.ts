@@ -295,7 +295,7 @@ export async function listProjects(
  * the year, or one whose report for the month already exists (a draft or a returned report is
  * still to be finished).
  */
-function reportDueSql(at: { year: number; month: number }): SQL {
+export function reportDueSql(at: { year: number; month: number }): SQL {
   const notDue = sql.join(
     PHASES_NOT_DUE.map((p) => sql`${p}`),
     sql`, `,

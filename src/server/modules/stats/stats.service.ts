@@ -13,7 +13,10 @@ import { activities } from '../activities/activities.table.ts';
 import { meetings, meetingUnits } from '../meetings/meetings.table.ts';
 import { problems } from '../problems/problems.table.ts';
 import { projects } from '../projects/projects.table.ts';
+import { rectifications } from '../rectifications/rectifications.table.ts';
+import { noticeCounts } from '../supervision-notices/notice-stats.ts';
 import { units } from '../units/units.table.ts';
+import { workPlanCounts } from '../work-plans/work-plan-stats.ts';
 
 export type Stats = StatsOutput;
 
@@ -138,6 +141,35 @@ export async function periodStats(db: Db, ctx: Ctx, raw: StatsQuery): Promise<St
         .groupBy(activities.kind),
     ]);
 
+  // Rectification tasks in hand in the period (issued by its end, not closed before its start)
+  // and those of them closed within it: closed never exceeds total.
+  const [rectificationRow] = await db
+    .select({
+      total: sql<number>`count(*)::int`,
+      closed: sql<number>`(count(*) filter (where ${rectifications.closedOn} between ${q.from} and ${q.to}))::int`,
+    })
+    .from(rectifications)
+    .where(
+      and(
+        eq(rectifications.officeId, office),
+        sql`${rectifications.issuedOn} <= ${q.to}`,
+        sql`(${rectifications.closedOn} is null or ${rectifications.closedOn} >= ${q.from})`,
+        unit ? eq(rectifications.responsibleUnitId, unit.id) : sql`true`,
+      ),
+    );
+
+  const workPlans = await workPlanCounts(db, {
+    officeId: office,
+    from: q.from,
+    to: q.to,
+    unitId: unit?.id ?? null,
+  });
+  const notices = await noticeCounts(db, {
+    officeId: office,
+    from: q.from,
+    to: q.to,
+    unitId: unit?.id ?? null,
+  });
   const meetingsByKind = byKey<MeetingKind>(MEETING_KINDS, meetingRows);
   const resolvedByMeetingKind = byKey<MeetingKind>(MEETING_KINDS, resolvedRows);
   const createdByMeetingKind = byKey<MeetingKind>(MEETING_KINDS, createdRows);
@@ -159,6 +191,12 @@ export async function periodStats(db: Db, ctx: Ctx, raw: StatsQuery): Promise<St
       overdue: Number(itemRows[0]?.overdue ?? 0),
       createdByMeetingKind,
     },
+    notices,
+    rectifications: {
+      total: Number(rectificationRow?.total ?? 0),
+      closed: Number(rectificationRow?.closed ?? 0),
+    },
+    workPlans,
     activities: { total: sum(activityRows), byKind: activitiesByKind },
   };
 }

@@ -4,6 +4,7 @@ import {
   buildMeeting,
   buildProblem,
   buildProject,
+  buildRectification,
   buildUnit,
   coordinatorCtx,
   ctxOf,
@@ -14,6 +15,10 @@ import type { Ctx } from '../../context.ts';
 import { closeActionItem, reportActionItemDone } from '../action-items/action-items.service.ts';
 import { recordActivities } from '../activities/activities.service.ts';
 import { resolveProblem } from '../problems/problems.service.ts';
+import {
+  closeRectification,
+  reportRectificationDone,
+} from '../rectifications/rectifications.service.ts';
 import { periodStats } from './stats.service.ts';
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
@@ -96,6 +101,31 @@ beforeAll(async () => {
     { kind: 'consultation', title: '专家咨询', heldOn: '2023-05-01', unitId: unitA },
     { kind: 'delegation', title: '接待考察团', heldOn: '2023-07-01' },
   ]);
+  // rectifications: one closed in 2022 (not in hand in H1), one of A closed in May, one of B
+  // open, one issued in July
+  const r0 = await buildRectification(db, coord, {
+    responsibleUnitId: unitA,
+    issuedOn: '2022-11-01',
+    deadline: '2022-12-31',
+  });
+  await reportRectificationDone(db, reporterCtx(t.officeId, unitA, at('2022-12-10')), r0.id, {
+    evidence: '已整改',
+  });
+  await closeRectification(db, coordinatorCtx(t.officeId, at('2022-12-20')), r0.id);
+  const r1 = await buildRectification(db, coord, {
+    responsibleUnitId: unitA,
+    issuedOn: '2023-03-01',
+  });
+  await reportRectificationDone(db, reporterCtx(t.officeId, unitA, at('2023-05-05')), r1.id, {
+    evidence: '制度已修订印发',
+  });
+  await closeRectification(db, coordinatorCtx(t.officeId, at('2023-05-10')), r1.id);
+  await buildRectification(db, coord, { responsibleUnitId: unitB, issuedOn: '2023-04-01' });
+  await buildRectification(db, coord, {
+    responsibleUnitId: unitB,
+    issuedOn: '2023-07-05',
+    deadline: '2023-09-30',
+  });
 });
 afterAll(() => t.close());
 
@@ -119,6 +149,12 @@ describe('period counts', () => {
         overdue: 2,
         createdByMeetingKind: { task_force: 4, coordination: 1, regular: 0, site_visit: 0 },
       },
+      // counted in supervision-notices.test.ts, where notices are issued
+      notices: { issued: 0, closed: 0 },
+      // in hand in H1: A's (closed in May) and B's open one; not the 2022 one, not July's
+      rectifications: { total: 2, closed: 1 },
+      // counted in work-plans.test.ts, where plans are made
+      workPlans: [],
       activities: {
         total: 4,
         byKind: { delegation: 2, study: 1, forum: 0, lecture: 0, consultation: 1 },
@@ -137,6 +173,7 @@ describe('period counts', () => {
     expect([s.problems.raised, s.problems.resolved]).toEqual([1, 1]);
     expect([s.actionItems.created, s.actionItems.closed, s.actionItems.overdue]).toEqual([3, 1, 1]);
     expect(s.activities.byKind.consultation).toBe(1);
+    expect(s.rectifications).toEqual({ total: 1, closed: 1 });
     expect(s.activities.byKind.delegation).toBe(0);
     await expect(
       periodStats(t.database.db, coord, { from: '2023-01-01', to: '2023-06-30', unit: '无此单位' }),
@@ -155,6 +192,7 @@ describe('period counts', () => {
     expect(s.unit).toBe('区建筑工务署');
     expect(s.actionItems.created).toBe(2);
     expect(s.activities.total).toBe(0);
+    expect(s.rectifications).toEqual({ total: 1, closed: 0 });
     await expect(
       periodStats(t.database.db, rep, {
         from: '2023-01-01',

@@ -7,6 +7,7 @@ import { parseYearMonth } from '../../../domain/periods.ts';
 import { worstFirst } from '../../../domain/warning-rules.ts';
 import type { RouteDeps } from '../../app.ts';
 import { getProjectByCode } from '../projects/projects.service.ts';
+import { withNoticeLinks } from '../supervision-notices/supervision-notices.service.ts';
 import {
   evaluateMonth,
   getThresholds,
@@ -33,10 +34,12 @@ export async function warningRoutes(app: FastifyInstance, { db }: RouteDeps) {
       const { month, level, ...filter } = req.query;
       const all = await evaluateMonth(db, req.ctx, { period: month, filter });
       // worst first: the list's order is decided here, once, so it follows every override
-      return all
+      const list = all
         .filter((s) => !level || s.level === level)
         .sort(worstFirst)
         .map(({ rollup: _r, ...s }) => s);
+      // each warning shows its supervision notice, and whether the caller may issue one
+      return withNoticeLinks(db, req.ctx, month, list);
     },
   );
   r.post(

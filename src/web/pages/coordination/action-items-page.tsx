@@ -6,7 +6,8 @@ import { ACTION_ITEM_STATUSES } from '../../../domain/action-item-workflow.ts';
 import { api } from '../../api.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorState } from '../../components/states.tsx';
-import { ActionItemDrawer, OverdueTag, StatusTag } from './action-item-drawer.tsx';
+import { ActionItemDrawer } from './action-item-drawer.tsx';
+import { deadlineColumn, statusColumn } from './action-item-list.tsx';
 import type { ActionItem, ActionItemPage } from './coordination-types.ts';
 
 /** 交办事项: every item the caller may see (a reporter: its own unit's), overdue ones in red. */
@@ -90,21 +91,8 @@ export default function ActionItemsPage() {
               { title: t('coord.unit'), dataIndex: 'responsibleUnitName', width: 160 },
               { title: t('coord.project'), dataIndex: 'projectName', render: (v) => v ?? '—' },
               { title: t('coord.assignedOn'), dataIndex: 'assignedOn', width: 110 },
-              {
-                title: t('coord.deadline'),
-                dataIndex: 'deadline',
-                width: 170,
-                render: (v: string, r) => (
-                  <>
-                    {v} <OverdueTag item={r} />
-                  </>
-                ),
-              },
-              {
-                title: t('coord.status.label'),
-                width: 120,
-                render: (_, r) => <StatusTag item={r} />,
-              },
+              deadlineColumn(t),
+              statusColumn(t),
             ]}
           />
         )}

@@ -19,7 +19,7 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { MEETING_KINDS } from '../../../domain/meetings.ts';
 import { api } from '../../api.ts';
 import { useCan } from '../../auth.tsx';
@@ -27,7 +27,7 @@ import { showFieldErrors } from '../../components/form-errors.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorState, PageSpinner, useErrorText } from '../../components/states.tsx';
 import { useUnits } from '../../queries.ts';
-import { OverdueTag, StatusTag } from './action-item-drawer.tsx';
+import { ActionItemLinks } from './action-item-list.tsx';
 import type { Meeting, MeetingFull, MeetingPage } from './coordination-types.ts';
 
 const day = (d: Dayjs) => d.format('YYYY-MM-DD');
@@ -251,35 +251,7 @@ function MeetingDrawer({ id, onClose }: { id: number; onClose: () => void }) {
           <Typography.Title level={5}>
             {t('coord.items', { count: m.actionItems.length })}
           </Typography.Title>
-          <Table
-            size="small"
-            rowKey="id"
-            pagination={false}
-            dataSource={m.actionItems}
-            columns={[
-              {
-                title: t('coord.content'),
-                dataIndex: 'content',
-                render: (v: string, r) => <Link to={`/action-items?id=${r.id}`}>{v}</Link>,
-              },
-              { title: t('coord.unit'), dataIndex: 'responsibleUnitName', width: 150 },
-              {
-                title: t('coord.deadline'),
-                dataIndex: 'deadline',
-                width: 160,
-                render: (v: string, r) => (
-                  <>
-                    {v} <OverdueTag item={r} />
-                  </>
-                ),
-              },
-              {
-                title: t('coord.status.label'),
-                width: 110,
-                render: (_, r) => <StatusTag item={r} />,
-              },
-            ]}
-          />
+          <ActionItemLinks items={m.actionItems} />
           {adding && <NewItem meeting={m} onClose={() => setAdding(false)} />}
         </>
       )}

@@ -28,6 +28,7 @@ import { EmptyState, ErrorState, PageSpinner } from '../../components/states.tsx
 import { LEVEL_TEXT, levelBadgeStyle, monthLabel, pct, wanText, yi } from '../../format.ts';
 import { useAreas, useCategories, useUnits } from '../../queries.ts';
 import type { Dispatch, Report } from '../../types.ts';
+import { OverdueActionItems } from '../coordination/overdue-action-items.tsx';
 import { donutOption, groupBarsOption, sCurveOption } from './chart-options.ts';
 import { type DispatchFilters, useDispatch, useDispatchFilters } from './use-dispatch.ts';
 
@@ -533,6 +534,9 @@ export default function DashboardPage() {
               </div>
             )}
           </Card>
+        </Col>
+        <Col xs={24}>
+          <OverdueActionItems />
         </Col>
       </Row>
       {lineage && (

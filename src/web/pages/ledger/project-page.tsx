@@ -38,6 +38,8 @@ import type {
   Standing,
   WarningEvent,
 } from '../../types.ts';
+import { ProjectActionItems } from '../coordination/action-item-list.tsx';
+import { ProjectNotices } from '../coordination/project-notices.tsx';
 import { ReportPhotos } from '../reporting/report-photos.tsx';
 import { MilestoneEditor, milestoneKindName } from './milestone-editor.tsx';
 import { PlanEditor } from './plan-editor.tsx';
@@ -666,6 +668,16 @@ export default function ProjectPage() {
                   ]}
                 />
               ),
+            },
+            {
+              key: 'notices',
+              label: t('notice.list'),
+              children: <ProjectNotices projectId={p.id} />,
+            },
+            {
+              key: 'action-items',
+              label: t('nav.actionItems'),
+              children: <ProjectActionItems projectId={p.id} />,
             },
           ]}
         />

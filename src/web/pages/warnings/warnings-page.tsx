@@ -32,6 +32,8 @@ import { ErrorState, PageSpinner, useErrorText } from '../../components/states.t
 import { dateTime, LEVEL_COLOR, levelName, monthLabel } from '../../format.ts';
 import { useAreas, useLatestMonth, useUnits } from '../../queries.ts';
 import type { Standing, Thresholds, WarningEvent } from '../../types.ts';
+import { IssueNoticeButton, NoticeStatusTag } from '../coordination/notice-drawer.tsx';
+import type { NoticeLink } from '../coordination/notice-types.ts';
 
 function History({ standing, onClose }: { standing: Standing; onClose: () => void }) {
   const { t } = useTranslation();
@@ -359,7 +361,7 @@ export default function WarningsPage() {
           loading={q.isFetching}
           dataSource={rows}
           sticky
-          scroll={{ x: 1080 }}
+          scroll={{ x: 1250 }}
           pagination={{ pageSize: 50, hideOnSinglePage: true }}
           columns={[
             {
@@ -409,6 +411,27 @@ export default function WarningsPage() {
                   )}
                 </div>
               ),
+            },
+            {
+              // the warning's supervision notice, or the one-click issue the server allows
+              title: t('notice.title'),
+              width: 170,
+              render: (_, s: Standing & NoticeLink) =>
+                s.notice ? (
+                  <Link to={`/supervision-notices?id=${s.notice.id}`}>
+                    <div>{s.notice.number}</div>
+                    <NoticeStatusTag status={s.notice.status} />
+                  </Link>
+                ) : (
+                  s.canIssueNotice &&
+                  period && (
+                    <IssueNoticeButton
+                      projectCode={s.code}
+                      projectName={s.name}
+                      month={formatYearMonth(period)}
+                    />
+                  )
+                ),
             },
             {
               title: t('app.actions'),
