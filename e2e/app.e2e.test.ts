@@ -1,7 +1,7 @@
 /**
- * The web app's end-to-end run, one file so its steps never compete for the two cores: first
- * every page's screenshots on the fresh demo office, then the journeys (which change its
- * data). One page or one journey per test. A new suite is one more import line below.
+ * The web app's end-to-end run, one file so its steps run in order against one demo office:
+ * first every page's screenshots on the fresh data, then the journeys (which change it). One
+ * page or one journey per test. A new suite is one more import line below.
  */
 import { beforeAll, inject } from 'vitest';
 import { demoOfficeReady } from './support/ready.ts';

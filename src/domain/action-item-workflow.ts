@@ -1,4 +1,5 @@
 import { isoDateOf } from './periods.ts';
+import { defineWorkflow, TransitionError } from './workflow.ts';
 
 /**
  * The life of an action item (交办事项): assigned to a unit (open); the unit answers with progress,
@@ -69,30 +70,16 @@ export const ACTION_ITEM_ACTION_ZH: Record<ActionItemAction, string> = {
   send_back: '退回重办',
 };
 
-export class ActionItemTransitionError extends Error {
-  constructor(
-    readonly action: ActionItemAction,
-    readonly from: ActionItemStatus,
-  ) {
-    super(`${ACTION_ITEM_STATUS_ZH[from]}的交办事项不能${ACTION_ITEM_ACTION_ZH[action]}`);
-    this.name = 'ActionItemTransitionError';
-  }
-}
-
-/** Returns the status after the action, or throws when the move is not legal. */
-export function assertTransition(
-  from: ActionItemStatus,
-  action: ActionItemAction,
-): ActionItemStatus {
-  const rule = ACTION_ITEM_TRANSITIONS[action];
-  if (!rule.from.includes(from)) throw new ActionItemTransitionError(action, from);
-  return rule.to;
-}
-
-/** The actions the workflow allows from a status (before asking who may take them). */
-export function legalActions(from: ActionItemStatus): ActionItemAction[] {
-  return ACTION_ITEM_ACTIONS.filter((a) => ACTION_ITEM_TRANSITIONS[a].from.includes(from));
-}
+const flow = defineWorkflow<ActionItemStatus, ActionItemAction>({
+  noun: '交办事项',
+  actions: ACTION_ITEM_ACTIONS,
+  transitions: ACTION_ITEM_TRANSITIONS,
+  statusZh: ACTION_ITEM_STATUS_ZH,
+  actionZh: ACTION_ITEM_ACTION_ZH,
+});
+export const { assertTransition, legalActions } = flow;
+/** The refusal of an illegal move (one class for every workflow; this name for the callers). */
+export { TransitionError as ActionItemTransitionError };
 
 /**
  * Overdue: the deadline has passed (it is before today in China Standard Time, the offices'

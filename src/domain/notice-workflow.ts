@@ -1,4 +1,5 @@
 import { isoDateOf, type YearMonth } from './periods.ts';
+import { defineWorkflow, TransitionError } from './workflow.ts';
 
 /**
  * The life of a supervision notice (督办单): issued to a unit; the unit answers with its measures
@@ -44,27 +45,16 @@ export const NOTICE_ACTION_ZH: Record<NoticeAction, string> = {
   send_back: '退回重新反馈',
 };
 
-export class NoticeTransitionError extends Error {
-  constructor(
-    readonly action: NoticeAction,
-    readonly from: NoticeStatus,
-  ) {
-    super(`${NOTICE_STATUS_ZH[from]}的督办单不能${NOTICE_ACTION_ZH[action]}`);
-    this.name = 'NoticeTransitionError';
-  }
-}
-
-/** Returns the status after the action, or throws when the move is not legal. */
-export function assertTransition(from: NoticeStatus, action: NoticeAction): NoticeStatus {
-  const rule = NOTICE_TRANSITIONS[action];
-  if (!rule.from.includes(from)) throw new NoticeTransitionError(action, from);
-  return rule.to;
-}
-
-/** The actions the workflow allows from a status (before asking who may take them). */
-export function legalActions(from: NoticeStatus): NoticeAction[] {
-  return NOTICE_ACTIONS.filter((a) => NOTICE_TRANSITIONS[a].from.includes(from));
-}
+const flow = defineWorkflow<NoticeStatus, NoticeAction>({
+  noun: '督办单',
+  actions: NOTICE_ACTIONS,
+  transitions: NOTICE_TRANSITIONS,
+  statusZh: NOTICE_STATUS_ZH,
+  actionZh: NOTICE_ACTION_ZH,
+});
+export const { assertTransition, legalActions } = flow;
+/** The refusal of an illegal move (one class for every workflow; this name for the callers). */
+export { TransitionError as NoticeTransitionError };
 
 /**
  * Escalated to the leaders: the unit owes an answer (issued, or sent back) and the deadline has

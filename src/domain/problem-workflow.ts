@@ -1,3 +1,5 @@
+import { defineWorkflow, TransitionError } from './workflow.ts';
+
 /**
  * The life of a problem (问题) of a project: raised (open) → being coordinated → resolved (with
  * how, and in which meeting) or escalated to the leaders; an escalated problem comes back to be
@@ -55,24 +57,13 @@ const ACTION_ZH: Record<ProblemAction, string> = {
   escalate: '提级处理',
 };
 
-export class ProblemTransitionError extends Error {
-  constructor(
-    readonly action: ProblemAction,
-    readonly from: ProblemStatus,
-  ) {
-    super(`${PROBLEM_STATUS_ZH[from]}的问题不能${ACTION_ZH[action]}`);
-    this.name = 'ProblemTransitionError';
-  }
-}
-
-/** Returns the status after the action, or throws when the move is not legal. */
-export function assertTransition(from: ProblemStatus, action: ProblemAction): ProblemStatus {
-  const rule = PROBLEM_TRANSITIONS[action];
-  if (!rule.from.includes(from)) throw new ProblemTransitionError(action, from);
-  return rule.to;
-}
-
-/** The actions the workflow allows from a status. */
-export function legalActions(from: ProblemStatus): ProblemAction[] {
-  return PROBLEM_ACTIONS.filter((a) => PROBLEM_TRANSITIONS[a].from.includes(from));
-}
+const flow = defineWorkflow<ProblemStatus, ProblemAction>({
+  noun: '问题',
+  actions: PROBLEM_ACTIONS,
+  transitions: PROBLEM_TRANSITIONS,
+  statusZh: PROBLEM_STATUS_ZH,
+  actionZh: ACTION_ZH,
+});
+export const { assertTransition, legalActions } = flow;
+/** The refusal of an illegal move (one class for every workflow; this name for the callers). */
+export { TransitionError as ProblemTransitionError };

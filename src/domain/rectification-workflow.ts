@@ -3,6 +3,7 @@ import {
   isOverdue as actionItemIsOverdue,
 } from './action-item-workflow.ts';
 import { percent } from './money.ts';
+import { defineWorkflow, TransitionError } from './workflow.ts';
 
 /**
  * The life of a rectification task (整改任务): a finding of an inspection (巡察), an audit or a
@@ -61,30 +62,16 @@ export const RECTIFICATION_ACTION_ZH: Record<RectificationAction, string> = {
   send_back: '退回整改',
 };
 
-export class RectificationTransitionError extends Error {
-  constructor(
-    readonly action: RectificationAction,
-    readonly from: RectificationStatus,
-  ) {
-    super(`${RECTIFICATION_STATUS_ZH[from]}的整改任务不能${RECTIFICATION_ACTION_ZH[action]}`);
-    this.name = 'RectificationTransitionError';
-  }
-}
-
-/** Returns the status after the action, or throws when the move is not legal. */
-export function assertTransition(
-  from: RectificationStatus,
-  action: RectificationAction,
-): RectificationStatus {
-  const rule = RECTIFICATION_TRANSITIONS[action];
-  if (!rule.from.includes(from)) throw new RectificationTransitionError(action, from);
-  return rule.to;
-}
-
-/** The actions the workflow allows from a status (before asking who may take them). */
-export function legalActions(from: RectificationStatus): RectificationAction[] {
-  return RECTIFICATION_ACTIONS.filter((a) => RECTIFICATION_TRANSITIONS[a].from.includes(from));
-}
+const flow = defineWorkflow<RectificationStatus, RectificationAction>({
+  noun: '整改任务',
+  actions: RECTIFICATION_ACTIONS,
+  transitions: RECTIFICATION_TRANSITIONS,
+  statusZh: RECTIFICATION_STATUS_ZH,
+  actionZh: RECTIFICATION_ACTION_ZH,
+});
+export const { assertTransition, legalActions } = flow;
+/** The refusal of an illegal move (one class for every workflow; this name for the callers). */
+export { TransitionError as RectificationTransitionError };
 
 // The overdue rule is the action items' one (deadline before today in China Standard Time, and
 // not closed): the office reads both lists side by side and must not meet two calendars.

@@ -742,6 +742,7 @@ export const en: Messages = {
     },
   },
   wp: {
+    plan: 'Work plan',
     subtitle: 'Items listed, measured and assigned to a unit; rolled up by theme and by unit',
     empty: 'No work plans yet',
     new: 'New work plan',

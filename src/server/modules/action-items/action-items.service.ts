@@ -394,7 +394,12 @@ export async function listActionItems(
   const [rows, [{ total }], [{ overdue }]] = await Promise.all([
     viewQuery(db)
       .where(and(...where))
-      .orderBy(desc(actionItems.assignedOn), desc(actionItems.id))
+      // the overdue list is read top down as what to chase first: the longest overdue first
+      .orderBy(
+        ...(q.overdue === true
+          ? [asc(actionItems.deadline), asc(actionItems.id)]
+          : [desc(actionItems.assignedOn), desc(actionItems.id)]),
+      )
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize),
     db

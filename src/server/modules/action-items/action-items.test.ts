@@ -285,6 +285,18 @@ describe('overdue', () => {
       { numRuns: 20 },
     );
   });
+
+  it('lists overdue items longest overdue first, the rest newest first', async () => {
+    const ctx = ctxOf(t.officeId, new Date('2023-07-01T02:00:00Z'));
+    const overdue = (await listActionItems(t.database.db, ctx, { overdue: true, pageSize: 500 }))
+      .items;
+    expect(overdue.length).toBeGreaterThan(1);
+    const deadlines = overdue.map((i) => i.deadline);
+    expect(deadlines).toEqual([...deadlines].sort());
+    const all = (await listActionItems(t.database.db, ctx, { pageSize: 500 })).items;
+    const assigned = all.map((i) => i.assignedOn);
+    expect(assigned).toEqual([...assigned].sort().reverse());
+  });
 });
 
 describe('a reporter sees only the items addressed to its unit', () => {

@@ -6,9 +6,9 @@ import { api } from '../../api.ts';
 import type { ActionItemPage } from './coordination-types.ts';
 
 /**
- * The overdue action items (逾期交办事项) of the office or of one project, red, the most overdue
- * first as the server lists them: on the dashboard and on the project page, so an overdue item
- * is seen where the figures are read, not only in its own list.
+ * The overdue action items (逾期交办事项), red, the longest overdue first as the server lists
+ * them: on the dashboard, so an overdue item is seen where the figures are read, not only in its
+ * own list (the project page lists its project's items in a tab of their own).
  */
 export function OverdueActionItems({ projectId }: { projectId?: number }) {
   const { t } = useTranslation();

@@ -157,7 +157,9 @@ export function RectificationDrawer({ id, onClose }: { id: number; onClose: () =
       ) : !task ? (
         <PageSpinner />
       ) : (
-        <>
+        // Focusable, so a keyboard can scroll a long task's history (a drawer of text alone
+        // has nothing else to stop at: axe scrollable-region-focusable).
+        <div tabIndex={0} role="region" aria-label={t('rect.title')}>
           <Typography.Paragraph strong style={{ fontSize: 16 }}>
             {task.finding}
           </Typography.Paragraph>
@@ -213,7 +215,7 @@ export function RectificationDrawer({ id, onClose }: { id: number; onClose: () =
             }))}
           />
           {step && <StepModal task={task} action={step} onClose={() => setStep(null)} />}
-        </>
+        </div>
       )}
     </Drawer>
   );

@@ -14,7 +14,7 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import {
   RECTIFICATION_SOURCES,
   RECTIFICATION_STATUSES,
@@ -32,6 +32,13 @@ import {
 } from './rectification-drawer.tsx';
 import type { Rectification, RectificationPage } from './rectification-types.ts';
 
+/** The page's query string with one parameter set: a link that keeps the list's filters. */
+const withParam = (params: URLSearchParams, key: string, value: string) => {
+  const next = new URLSearchParams(params);
+  next.set(key, value);
+  return `?${next}`;
+};
+
 /** The header figures, as the server counted them: 事事有回音、件件有落实. */
 function Figures({ figures }: { figures: RectificationPage['figures'] }) {
   const { t } = useTranslation();
@@ -44,12 +51,12 @@ function Figures({ figures }: { figures: RectificationPage['figures'] }) {
       note: rate(figures.answeredRate),
       color: undefined,
     },
-    { key: 'closed', value: figures.closed, note: rate(figures.closedRate), color: '#52c41a' },
+    { key: 'closed', value: figures.closed, note: rate(figures.closedRate), color: '#237804' },
     {
       key: 'overdue',
       value: figures.overdue,
       note: null,
-      color: figures.overdue > 0 ? '#f5222d' : undefined,
+      color: figures.overdue > 0 ? '#cf1322' : undefined,
     },
   ] as const;
   return (
@@ -126,6 +133,7 @@ export default function RectificationsPage() {
       <Card>
         <Flex gap={12} wrap style={{ marginBottom: 16 }}>
           <Segmented
+            aria-label={t('coord.overdueOnly')}
             value={overdue ? 'overdue' : 'all'}
             onChange={(v) => set({ overdue: v === 'overdue' ? 'true' : null, page: null })}
             options={[
@@ -136,6 +144,7 @@ export default function RectificationsPage() {
           <Select
             allowClear
             style={{ minWidth: 140 }}
+            aria-label={t('rect.status.label')}
             placeholder={t('rect.status.label')}
             value={status}
             onChange={(v) => set({ status: v ?? null, page: null })}
@@ -147,6 +156,7 @@ export default function RectificationsPage() {
           <Select
             allowClear
             style={{ minWidth: 120 }}
+            aria-label={t('rect.source')}
             placeholder={t('rect.source')}
             value={source}
             onChange={(v) => set({ source: v ?? null, page: null })}
@@ -160,6 +170,7 @@ export default function RectificationsPage() {
             showSearch
             optionFilterProp="label"
             style={{ minWidth: 200 }}
+            aria-label={t('rect.unit')}
             placeholder={t('rect.unit')}
             value={unitId}
             onChange={(v) => set({ unitId: v ? String(v) : null, page: null })}
@@ -194,8 +205,11 @@ export default function RectificationsPage() {
                 dataIndex: 'finding',
                 fixed: 'left',
                 width: 300,
+                // a link, so a keyboard reaches each task (the row's click is for the mouse)
                 render: (v: string, r) => (
-                  <Typography.Text type={r.overdue ? 'danger' : undefined}>{v}</Typography.Text>
+                  <Link to={{ search: withParam(params, 'id', String(r.id)) }}>
+                    <Typography.Text type={r.overdue ? 'danger' : undefined}>{v}</Typography.Text>
+                  </Link>
                 ),
               },
               { title: t('rect.unit'), dataIndex: 'responsibleUnitName', width: 170 },

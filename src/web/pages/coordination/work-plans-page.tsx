@@ -43,8 +43,8 @@ function Figures({ plan }: { plan: Summary }) {
   const { t } = useTranslation();
   const cards = [
     { key: 'items', value: plan.items, color: undefined },
-    { key: 'done', value: plan.done, color: '#52c41a' },
-    { key: 'overdue', value: plan.overdue, color: plan.overdue > 0 ? '#f5222d' : undefined },
+    { key: 'done', value: plan.done, color: '#237804' },
+    { key: 'overdue', value: plan.overdue, color: plan.overdue > 0 ? '#cf1322' : undefined },
   ] as const;
   return (
     <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
@@ -210,6 +210,7 @@ export default function WorkPlansPage() {
           <Flex gap={12} wrap style={{ marginBottom: 16 }}>
             <Select
               style={{ minWidth: 360 }}
+              aria-label={t('wp.plan')}
               loading={list.isPending}
               value={planId ?? undefined}
               onChange={(v) => set({ plan: String(v), theme: null })}
@@ -223,34 +224,37 @@ export default function WorkPlansPage() {
           {plan.data && (
             <>
               <Figures plan={plan.data} />
-              <Card>
-                <Tabs
-                  tabBarExtraContent={
-                    <Space>
-                      <Button
-                        icon={<DownloadOutlined />}
-                        href={downloadUrl(`/work-plans/${plan.data.id}/export`)}
-                        data-testid="wp-export"
-                      >
-                        {t('wp.export')}
+              {/* The plan's actions beside the tabs, not inside their tab list (a tablist may hold
+                  tabs only: axe aria-required-children). */}
+              <Card
+                extra={
+                  <Space>
+                    <Button
+                      icon={<DownloadOutlined />}
+                      href={downloadUrl(`/work-plans/${plan.data.id}/export`)}
+                      data-testid="wp-export"
+                    >
+                      {t('wp.export')}
+                    </Button>
+                    {plan.data.can.includes('edit') && (
+                      <Button icon={<EditOutlined />} onClick={() => setEditingPlan(true)}>
+                        {t('wp.edit')}
                       </Button>
-                      {plan.data.can.includes('edit') && (
-                        <Button icon={<EditOutlined />} onClick={() => setEditingPlan(true)}>
-                          {t('wp.edit')}
-                        </Button>
-                      )}
-                      {plan.data.can.includes('import') && <ImportButton plan={plan.data} />}
-                      {plan.data.can.includes('edit') && (
-                        <Button
-                          type="primary"
-                          icon={<PlusOutlined />}
-                          onClick={() => setEditing('new')}
-                        >
-                          {t('wp.newItem')}
-                        </Button>
-                      )}
-                    </Space>
-                  }
+                    )}
+                    {plan.data.can.includes('import') && <ImportButton plan={plan.data} />}
+                    {plan.data.can.includes('edit') && (
+                      <Button
+                        type="primary"
+                        icon={<PlusOutlined />}
+                        onClick={() => setEditing('new')}
+                      >
+                        {t('wp.newItem')}
+                      </Button>
+                    )}
+                  </Space>
+                }
+              >
+                <Tabs
                   items={[
                     {
                       key: 'items',
@@ -260,6 +264,7 @@ export default function WorkPlansPage() {
                           <Select
                             allowClear
                             style={{ minWidth: 220, marginBottom: 12 }}
+                            aria-label={t('wp.theme')}
                             placeholder={t('wp.theme')}
                             value={themeFilter}
                             onChange={(v) => set({ theme: v ? String(v) : null })}
@@ -293,10 +298,25 @@ export default function WorkPlansPage() {
                                 title: t('wp.content'),
                                 dataIndex: 'content',
                                 width: 340,
+                                // a button, so a keyboard reaches each item (the row's click is
+                                // for the mouse)
                                 render: (v: string, r) => (
-                                  <Typography.Text type={r.overdue ? 'danger' : undefined}>
+                                  <Button
+                                    type="link"
+                                    danger={r.overdue}
+                                    style={{
+                                      padding: 0,
+                                      height: 'auto',
+                                      whiteSpace: 'normal',
+                                      textAlign: 'left',
+                                    }}
+                                    onClick={(e) => {
+                                      e.stopPropagation();
+                                      setEditing(r);
+                                    }}
+                                  >
                                     {v}
-                                  </Typography.Text>
+                                  </Button>
                                 ),
                               },
                               { title: t('wp.unit'), dataIndex: 'responsibleUnitName', width: 170 },
