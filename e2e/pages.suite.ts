@@ -162,6 +162,7 @@ const SHOTS: Shot[] = [
     full: true,
   },
   { name: 'ledger-phone', path: () => '/ledger', user: 'reporter-gws', viewport: PHONE },
+  { name: 'activities', path: () => '/activities', user: 'coord', viewport: DESKTOP },
   { name: 'inbox', path: () => '/inbox', user: 'reporter-gws', viewport: DESKTOP },
   { name: 'inbox-phone', path: () => '/inbox', user: 'reporter-gws', viewport: PHONE },
   {

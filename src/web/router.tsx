@@ -26,6 +26,7 @@ const pages = {
   actionItems: () => import('./pages/coordination/action-items-page.tsx'),
   inbox: () => import('./pages/inbox/inbox-page.tsx'),
   stats: () => import('./pages/stats/stats-page.tsx'),
+  activities: () => import('./pages/coordination/activities-page.tsx'),
   rectifications: () => import('./pages/coordination/rectifications-page.tsx'),
   notices: () => import('./pages/coordination/notices-page.tsx'),
   workPlans: () => import('./pages/coordination/work-plans-page.tsx'),
@@ -49,6 +50,7 @@ const MeetingsPage = lazy(pages.meetings);
 const ActionItemsPage = lazy(pages.actionItems);
 const InboxPage = lazy(pages.inbox);
 const StatsPage = lazy(pages.stats);
+const ActivitiesPage = lazy(pages.activities);
 const RectificationsPage = lazy(pages.rectifications);
 const NoticesPage = lazy(pages.notices);
 const WorkPlansPage = lazy(pages.workPlans);
@@ -76,6 +78,7 @@ export function preloadPage(pathname: string) {
       'action-items': pages.actionItems,
       inbox: pages.inbox,
       stats: pages.stats,
+      activities: pages.activities,
       rectifications: pages.rectifications,
       'supervision-notices': pages.notices,
       'work-plans': pages.workPlans,
@@ -156,6 +159,7 @@ export function AppRoutes() {
           <Route path="action-items" element={page(<ActionItemsPage />, 'read')} />
           <Route path="inbox" element={page(<InboxPage />, 'read')} />
           <Route path="stats" element={page(<StatsPage />, 'read')} />
+          <Route path="activities" element={page(<ActivitiesPage />, 'read')} />
           <Route path="rectifications" element={page(<RectificationsPage />, 'read')} />
           <Route path="supervision-notices" element={page(<NoticesPage />, 'read')} />
           <Route path="work-plans" element={page(<WorkPlansPage />, 'read')} />

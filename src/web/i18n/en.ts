@@ -57,6 +57,7 @@ export const en: Messages = {
     workPlans: 'Work plans',
     inbox: 'My to-do',
     stats: 'Statistics',
+    activities: 'Activities',
   },
   roles: {
     coordinator: 'Coordinator',
@@ -795,6 +796,17 @@ export const en: Messages = {
       done: 'Done',
       delayed: 'Delayed',
     },
+  },
+  activities: {
+    new: 'Record an activity',
+    kind: 'Kind',
+    title: 'Title',
+    heldOn: 'Date',
+    participants: 'Visitors or participants',
+    headcount: 'People',
+    unit: 'Unit',
+    notes: 'Notes',
+    total: '{{count}} in all',
   },
   inbox: {
     title: 'My to-do',

@@ -54,6 +54,7 @@ export const zhCN = {
     workPlans: '工作方案',
     inbox: '我的待办',
     stats: '工作统计',
+    activities: '活动',
   },
   roles: {
     coordinator: '统筹',
@@ -775,6 +776,17 @@ export const zhCN = {
       done: '已完成',
       delayed: '滞后',
     },
+  },
+  activities: {
+    new: '记录活动',
+    kind: '活动类型',
+    title: '活动名称',
+    heldOn: '日期',
+    participants: '来访单位或参加人员',
+    headcount: '人数',
+    unit: '相关单位',
+    notes: '备注',
+    total: '共 {{count}} 次',
   },
   inbox: {
     title: '我的待办',

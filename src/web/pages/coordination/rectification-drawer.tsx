@@ -157,9 +157,10 @@ export function RectificationDrawer({ id, onClose }: { id: number; onClose: () =
       ) : !task ? (
         <PageSpinner />
       ) : (
-        // Focusable, so a keyboard can scroll a long task's history (a drawer of text alone
-        // has nothing else to stop at: axe scrollable-region-focusable).
-        <div tabIndex={0} role="region" aria-label={t('rect.title')}>
+        // Focusable, so a keyboard can scroll a long task's history: a drawer of text alone has
+        // nothing else to stop at (WCAG 2.1.1, axe scrollable-region-focusable).
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus
+        <section tabIndex={0} aria-label={t('rect.title')}>
           <Typography.Paragraph strong style={{ fontSize: 16 }}>
             {task.finding}
           </Typography.Paragraph>
@@ -215,7 +216,7 @@ export function RectificationDrawer({ id, onClose }: { id: number; onClose: () =
             }))}
           />
           {step && <StepModal task={task} action={step} onClose={() => setStep(null)} />}
-        </div>
+        </section>
       )}
     </Drawer>
   );
