@@ -1,11 +1,11 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Card, Flex, Segmented, Select, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { ACTION_ITEM_STATUSES } from '../../../domain/action-item-workflow.ts';
 import { api } from '../../api.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorState } from '../../components/states.tsx';
+import { useUrlParams } from '../../url-params.ts';
 import { ActionItemDrawer } from './action-item-drawer.tsx';
 import { deadlineColumn, statusColumn } from './action-item-list.tsx';
 import type { ActionItem, ActionItemPage } from './coordination-types.ts';
@@ -13,16 +13,11 @@ import type { ActionItem, ActionItemPage } from './coordination-types.ts';
 /** 交办事项: every item the caller may see (a reporter: its own unit's), overdue ones in red. */
 export default function ActionItemsPage() {
   const { t } = useTranslation();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useUrlParams();
   const status = params.get('status') ?? undefined;
   const overdue = params.get('overdue') === 'true';
   const open = Number(params.get('id')) || null;
   const page = Number(params.get('page')) || 1;
-  const set = (patch: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) v === null ? next.delete(k) : next.set(k, v);
-    setParams(next, { replace: true });
-  };
   const q = useQuery({
     queryKey: ['action-items', { status, overdue, page }],
     queryFn: () =>

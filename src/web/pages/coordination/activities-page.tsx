@@ -16,7 +16,6 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { ACTIVITY_KINDS, type ActivityKind } from '../../../domain/activities.ts';
 import type { ActivityView } from '../../../server/modules/activities/activities.service.ts';
 import { api, type Json } from '../../api.ts';
@@ -25,6 +24,7 @@ import { showFieldErrors } from '../../components/form-errors.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorState, useErrorText } from '../../components/states.tsx';
 import { useUnits } from '../../queries.ts';
+import { useUrlParams } from '../../url-params.ts';
 
 type Activity = Json<ActivityView>;
 type ActivityPage = { items: Activity[]; total: number; page: number; pageSize: number };
@@ -110,16 +110,11 @@ function NewActivity({ onClose }: { onClose: () => void }) {
 /** 活动: delegations received, study sessions, forums, lectures and consultations, newest first. */
 export default function ActivitiesPage() {
   const { t } = useTranslation();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useUrlParams();
   const kind = (params.get('kind') ?? undefined) as ActivityKind | undefined;
   const page = Number(params.get('page')) || 1;
   const [creating, setCreating] = useState(false);
   const canWrite = useCan('coordination.write');
-  const set = (patch: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) v === null ? next.delete(k) : next.set(k, v);
-    setParams(next, { replace: true });
-  };
   const q = useQuery({
     queryKey: ['activities', { kind, page }],
     queryFn: () => api<ActivityPage>('/activities', { query: { kind, page, pageSize: 50 } }),

@@ -19,7 +19,6 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { MEETING_KINDS } from '../../../domain/meetings.ts';
 import { api } from '../../api.ts';
 import { useCan } from '../../auth.tsx';
@@ -27,6 +26,7 @@ import { showFieldErrors } from '../../components/form-errors.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorState, PageSpinner, useErrorText } from '../../components/states.tsx';
 import { useUnits } from '../../queries.ts';
+import { useUrlParams } from '../../url-params.ts';
 import { ActionItemLinks } from './action-item-list.tsx';
 import type { Meeting, MeetingFull, MeetingPage } from './coordination-types.ts';
 
@@ -262,17 +262,12 @@ function MeetingDrawer({ id, onClose }: { id: number; onClose: () => void }) {
 /** 会议: meetings with their minutes, the problems they discussed and the items they assigned. */
 export default function MeetingsPage() {
   const { t } = useTranslation();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useUrlParams();
   const [creating, setCreating] = useState(false);
   const canWrite = useCan('coordination.write');
   const kind = params.get('kind') ?? undefined;
   const open = Number(params.get('id')) || null;
   const page = Number(params.get('page')) || 1;
-  const set = (patch: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) v === null ? next.delete(k) : next.set(k, v);
-    setParams(next, { replace: true });
-  };
   const q = useQuery({
     queryKey: ['meetings', { kind, page }],
     queryFn: () => api<MeetingPage>('/meetings', { query: { kind, page, pageSize: 50 } }),

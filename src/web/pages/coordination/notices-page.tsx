@@ -15,7 +15,7 @@ import {
   Typography,
 } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { NOTICE_STATUSES } from '../../../domain/notice-workflow.ts';
 import { api } from '../../api.ts';
 import { useCan } from '../../auth.tsx';
@@ -24,6 +24,7 @@ import { reasonText, useLang } from '../../components/level-tag.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorState, PageSpinner, useErrorText } from '../../components/states.tsx';
 import { LEVEL_COLOR } from '../../format.ts';
+import { useUrlParams } from '../../url-params.ts';
 import {
   EscalatedTag,
   IssueNoticeButton,
@@ -111,15 +112,10 @@ export function NoticeTable({
 
 function NoticeList({ onOpen }: { onOpen: (id: number) => void }) {
   const { t } = useTranslation();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useUrlParams();
   const status = params.get('status') ?? undefined;
   const escalated = params.get('escalated') === 'true';
   const page = Number(params.get('page')) || 1;
-  const set = (patch: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) v === null ? next.delete(k) : next.set(k, v);
-    setParams(next, { replace: true });
-  };
   const q = useQuery({
     queryKey: ['notices', { status, escalated, page }],
     queryFn: () =>
@@ -289,14 +285,9 @@ function SettingsForm() {
 /** 督办单: the notices the caller may see (a reporter: its own unit's), escalated ones in red. */
 export default function NoticesPage() {
   const { t } = useTranslation();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useUrlParams();
   const open = Number(params.get('id')) || null;
   const tab = params.get('tab') ?? 'list';
-  const set = (patch: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) v === null ? next.delete(k) : next.set(k, v);
-    setParams(next, { replace: true });
-  };
   return (
     <>
       <PageHeader title={t('nav.notices')} subtitle={t('notice.subtitle')} />

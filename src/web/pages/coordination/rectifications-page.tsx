@@ -14,7 +14,7 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import {
   RECTIFICATION_SOURCES,
   RECTIFICATION_STATUSES,
@@ -24,6 +24,7 @@ import { useCan } from '../../auth.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorState } from '../../components/states.tsx';
 import { useUnits } from '../../queries.ts';
+import { patchParams, useUrlParams } from '../../url-params.ts';
 import {
   NewRectification,
   RectificationDrawer,
@@ -31,13 +32,6 @@ import {
   RectificationStatusTag,
 } from './rectification-drawer.tsx';
 import type { Rectification, RectificationPage } from './rectification-types.ts';
-
-/** The page's query string with one parameter set: a link that keeps the list's filters. */
-const withParam = (params: URLSearchParams, key: string, value: string) => {
-  const next = new URLSearchParams(params);
-  next.set(key, value);
-  return `?${next}`;
-};
 
 /** The header figures, as the server counted them: 事事有回音、件件有落实. */
 function Figures({ figures }: { figures: RectificationPage['figures'] }) {
@@ -81,7 +75,7 @@ function Figures({ figures }: { figures: RectificationPage['figures'] }) {
 /** 整改任务: every task the caller may see (a reporter: its own unit's), overdue ones in red. */
 export default function RectificationsPage() {
   const { t } = useTranslation();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useUrlParams();
   const [creating, setCreating] = useState(false);
   const canIssue = useCan('coordination.write');
   const units = useUnits();
@@ -91,11 +85,6 @@ export default function RectificationsPage() {
   const overdue = params.get('overdue') === 'true';
   const open = Number(params.get('id')) || null;
   const page = Number(params.get('page')) || 1;
-  const set = (patch: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) v === null ? next.delete(k) : next.set(k, v);
-    setParams(next, { replace: true });
-  };
   const q = useQuery({
     queryKey: ['rectifications', { status, source, unitId, overdue, page }],
     queryFn: () =>
@@ -207,7 +196,7 @@ export default function RectificationsPage() {
                 width: 300,
                 // a link, so a keyboard reaches each task (the row's click is for the mouse)
                 render: (v: string, r) => (
-                  <Link to={{ search: withParam(params, 'id', String(r.id)) }}>
+                  <Link to={{ search: `?${patchParams(params, { id: String(r.id) })}` }}>
                     <Typography.Text type={r.overdue ? 'danger' : undefined}>{v}</Typography.Text>
                   </Link>
                 ),

@@ -18,13 +18,13 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import type { RollUp } from '../../../domain/work-plans.ts';
 import type { WorkPlanSummary } from '../../../server/modules/work-plans/work-plans.service.ts';
 import { api, downloadUrl, type Json } from '../../api.ts';
 import { useCan } from '../../auth.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorState } from '../../components/states.tsx';
+import { useUrlParams } from '../../url-params.ts';
 import {
   EditWorkPlan,
   ImportOutcome,
@@ -162,16 +162,11 @@ function ImportButton({ plan }: { plan: WorkPlan }) {
 /** 工作方案: an area's plan, its themes and items, rolled up per theme and per unit. */
 export default function WorkPlansPage() {
   const { t } = useTranslation();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useUrlParams();
   const [creating, setCreating] = useState(false);
   const [editingPlan, setEditingPlan] = useState(false);
   const [editing, setEditing] = useState<WorkPlanItem | 'new' | null>(null);
   const canCreate = useCan('coordination.write');
-  const set = (patch: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) v === null ? next.delete(k) : next.set(k, v);
-    setParams(next, { replace: true });
-  };
   const list = useQuery({
     queryKey: ['work-plans'],
     queryFn: () => api<{ plans: Summary[] }>('/work-plans'),

@@ -13,12 +13,12 @@ import {
 } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorState, PageSpinner } from '../../components/states.tsx';
 import { useUnits } from '../../queries.ts';
 import type { Stats } from '../../types.ts';
+import { useUrlParams } from '../../url-params.ts';
 
 /** The default period: the current half-year so far, the span a 半年工作总结 quotes. */
 function defaultPeriod(): { from: string; to: string } {
@@ -33,17 +33,12 @@ function defaultPeriod(): { from: string; to: string } {
  */
 export default function StatsPage() {
   const { t } = useTranslation();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useUrlParams();
   const fallback = defaultPeriod();
   const from = params.get('from') ?? fallback.from;
   const to = params.get('to') ?? fallback.to;
   const unit = params.get('unit') ?? undefined;
   const units = useUnits();
-  const set = (patch: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) v === undefined ? next.delete(k) : next.set(k, v);
-    setParams(next, { replace: true });
-  };
   const q = useQuery({
     queryKey: ['stats', { from, to, unit }],
     queryFn: () => api<Stats>('/stats', { query: { from, to, unit } }),
