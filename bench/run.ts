@@ -3,6 +3,8 @@
  * Baseline: one plain SQL aggregate of the same year's approved reports (what a dashboard
  * without roll-ups would have to scan). Goal: the full dispatch answer (totals, areas, tags,
  * series, warnings with reasons, overdue milestones) costs no more than a few such scans.
+ * Then the goals (issue 11 on): figures against a limit, e.g. the demo office's monthly
+ * bulletin (bench/bulletin.ts, also runnable alone), printed ok or MISSED; a miss never fails.
  */
 import { sql } from 'drizzle-orm';
 import { createDb } from '../src/server/db.ts';
@@ -14,6 +16,8 @@ import {
   type ApprovedReportInput,
   recordApprovedReports,
 } from '../src/server/modules/reports/reports.service.ts';
+import { measureBulletin } from './bulletin.ts';
+import { measureSummary } from './summary.ts';
 
 const N = Number(process.env.BENCH_PROJECTS ?? 2000);
 const RUNS = 5;
@@ -90,3 +94,24 @@ console.log(
 );
 console.log(`rss ${rss.toFixed(0)} MB`);
 await database.close();
+
+// Goals: figures printed against a limit; a missed goal is reported, never a failed run.
+const GOALS: { name: string; limit: number }[] = [
+  { name: 'bulletin_ms', limit: 3000 },
+  { name: 'summary_ms', limit: 10000 },
+];
+const bulletin = await measureBulletin();
+const summary = await measureSummary();
+const measured: Record<string, number> = { bulletin_ms: bulletin.ms, summary_ms: summary.ms };
+console.log(
+  `bulletin  demo office 2023-06, build + .docx   ${bulletin.ms.toFixed(1)} ms  runs ${bulletin.runs.map((x) => Math.round(x)).join(', ')}`,
+);
+console.log(
+  `summary   demo office 2023 H1, build + chart + .docx   ${summary.ms.toFixed(1)} ms (build ${summary.buildMs.toFixed(1)} ms)  runs ${summary.runs.map((x) => Math.round(x)).join(', ')}`,
+);
+for (const g of GOALS) {
+  const v = measured[g.name]!;
+  console.log(
+    `goal ${g.name.padEnd(14)} ${v.toFixed(0).padStart(7)} ≤ ${g.limit}  ${v <= g.limit ? 'ok' : 'MISSED'}`,
+  );
+}

@@ -132,3 +132,77 @@ describe('what is overdue reaches the people who must act', () => {
     for (const p of [rep, coord]) await p.context.close();
   });
 });
+
+describe('supervision loop', () => {
+  test('red warning → 督办单 in one click → the unit answers → the office verifies and closes it', async () => {
+    const coord = await person(browser, baseURL, { viewport: DESKTOP, as: 'coord' });
+    const c = coord.page;
+    const red = (await (
+      await coord.context.request.get('/api/warnings?month=2024-12&level=red')
+    ).json()) as { projectId: number; code: string; ownerUnit: string }[];
+    // the red project of the transport bureau that has no notice yet in the demo
+    const target = red.find((p) => p.code === 'DT6-002');
+    expect(target?.ownerUnit).toBe('光明区交通运输局');
+    await c.goto('/warnings?month=2024-12&level=red');
+    const row = c.locator(`tr[data-row-key="${target!.projectId}"]`);
+    await row.getByTestId('issue-notice').click();
+    await c
+      .getByRole('dialog')
+      .getByRole('button', { name: /发督办单/ })
+      .click();
+    // the warning now shows its notice: number and status, as a link to it
+    const link = row.locator('a[href^="/supervision-notices?id="]');
+    await link.waitFor();
+    const href = (await link.getAttribute('href'))!;
+    expect(await link.textContent()).toMatch(/督〔\d{4}〕\d+号/);
+    await shot(c, 'supervision-issued-from-warning');
+
+    const rep = await person(browser, baseURL, { viewport: DESKTOP, as: 'reporter-jtj' });
+    const r = rep.page;
+    await r.goto('/inbox');
+    await r.locator(`[data-testid="inbox-notice_to_answer"] a[href="${href}"]`).click();
+    await r.waitForURL((u) => u.pathname === '/supervision-notices' && u.searchParams.has('id'));
+    const drawer = r.locator('.ant-drawer-open');
+    // the warning's reasons came with the notice
+    await drawer
+      .getByText(/低于80%/)
+      .first()
+      .waitFor();
+    // the unit's evidence goes with its answer, as a file on the notice
+    const evidence = drawer.getByTestId('attachments-supervision_notice');
+    await evidence.locator('input[type=file]').setInputFiles({
+      name: '接驳设施整改措施.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'),
+    });
+    await evidence.getByText('接驳设施整改措施.pdf').waitFor();
+    await drawer.getByTestId('notice-step-answer').click();
+    const measures = '已增派施工班组两个，春节前完成接驳通道主体，1月计划投资提高至1,800万元';
+    await r.getByTestId('notice-measures').fill(measures);
+    await r.getByRole('button', { name: OK }).click();
+    await drawer.getByText('已反馈待核实').first().waitFor();
+    // the unit cannot verify its own answer
+    expect(await drawer.getByTestId('notice-step-close').count()).toBe(0);
+    await shot(r, 'supervision-unit-answered');
+
+    await c.goto(href);
+    const cd = c.locator('.ant-drawer-open');
+    await cd.getByText(measures).first().waitFor();
+    // the office sees the unit's file
+    await cd
+      .getByTestId('attachments-supervision_notice')
+      .getByText('接驳设施整改措施.pdf')
+      .waitFor();
+    await cd.getByTestId('notice-step-close').click();
+    await c.getByTestId('notice-note').fill('经现场核实，整改措施已落实，予以销号');
+    await c.getByRole('button', { name: OK }).click();
+    await cd.getByText('已销号').first().waitFor();
+    await shot(c, 'supervision-closed');
+
+    // the loop's end is visible where it began: the warning row
+    await c.goto('/warnings?month=2024-12&level=red');
+    await row.getByText('已销号').waitFor();
+    for (const p of [coord, rep]) expect(p.errors).toEqual([]);
+    for (const p of [coord, rep]) await p.context.close();
+  });
+});

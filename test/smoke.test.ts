@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestApp } from './test-app.ts';
 
@@ -77,4 +78,20 @@ it('serves health and a project round trip', async () => {
   });
   const docs = await t.app.inject({ url: '/api/docs/json' });
   expect(docs.statusCode, docs.body.slice(0, 500)).toBe(200);
+});
+
+it('is ready only while the database answers with every migration applied', async () => {
+  const ready = await t.app.inject({ url: '/readyz' });
+  expect(ready.statusCode).toBe(200);
+  expect(ready.json()).toEqual({ ready: true, database: 'ok', migrations: 'current' });
+  // the newest migration not applied: a new version started against an old database
+  const db = t.database.db;
+  await db.execute(
+    sql`delete from public.__drizzle_migrations where created_at = (select max(created_at) from public.__drizzle_migrations)`,
+  );
+  const pending = await t.app.inject({ url: '/readyz' });
+  expect(pending.statusCode).toBe(503);
+  expect(pending.json()).toEqual({ ready: false, database: 'ok', migrations: 'pending' });
+  // the process itself still answers
+  expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
 });

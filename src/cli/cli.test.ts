@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliTarget, createCliTarget } from '../../test/cli-harness.ts';
 
@@ -244,6 +247,22 @@ describe('tiaodu CLI', () => {
     const r = await tiaodu('rollup', 'verify');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/差异 0 条/);
+  });
+
+  it('writes the demo office’s June 2023 bulletin as a .docx, and refuses a bad month', async () => {
+    const out = join(target.dir, 'bulletin-2023-06.docx');
+    const r = await tiaodu('bulletin', '--month', '2023-06', '-o', out);
+    expect(r.code, r.stderr).toBe(0);
+    const zip = await JSZip.loadAsync(await readFile(out));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    const text = [...xml.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
+    expect(text).toContain('2023年6月重大项目推进情况通报');
+    // the core area's seed figures, in 万元 in the table
+    expect(text).toContain('2,088,000.00');
+    expect(text).toContain('1,049,100.00');
+    const bad = await tiaodu('bulletin', '--month', '2023-6', '-o', out);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--month/);
   });
 
   it('refuses to load the demo twice', async () => {

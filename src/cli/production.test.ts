@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliTarget, createCliTarget } from '../../test/cli-harness.ts';
 import { TEST_SECRET_KEY } from '../../test/test-app.ts';
 import { users } from '../server/modules/accounts/accounts.table.ts';
-import { ensureDemoAccounts } from '../server/modules/accounts/demo-accounts.service.ts';
+import {
+  DEMO_ACCOUNTS,
+  ensureDemoAccounts,
+} from '../server/modules/accounts/demo-accounts.service.ts';
 import { DEMO_PASSWORD } from '../server/modules/accounts/password-policy.ts';
 import { auditLog } from '../server/modules/audit/audit.table.ts';
 import { ensureOffice, systemActor } from '../server/modules/offices/offices.service.ts';
@@ -106,13 +109,13 @@ describe('production', () => {
     const database = await withDemo.open();
     try {
       const demo = await database.db.select().from(users).where(eq(users.demo, true));
-      expect(demo).toHaveLength(7);
+      expect(demo).toHaveLength(DEMO_ACCOUNTS.length);
       expect(demo.every((u) => u.disabledAt !== null)).toBe(true);
       const disabled = await database.db
         .select()
         .from(auditLog)
         .where(eq(auditLog.action, 'user.disable'));
-      expect(disabled).toHaveLength(7);
+      expect(disabled).toHaveLength(DEMO_ACCOUNTS.length);
       expect(disabled[0].detail).toMatch(/started_in_production/);
     } finally {
       await database.close();
@@ -144,7 +147,7 @@ describe('production', () => {
     const database = await restored.open();
     try {
       const demo = await database.db.select().from(users).where(eq(users.demo, true));
-      expect(demo).toHaveLength(7);
+      expect(demo).toHaveLength(DEMO_ACCOUNTS.length);
       expect(demo.every((u) => u.disabledAt !== null)).toBe(true);
     } finally {
       await database.close();

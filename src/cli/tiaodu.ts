@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAudit } from './commands/audit.ts';
 import { registerBackup } from './commands/backup.ts';
+import { registerBulletin } from './commands/bulletin.ts';
 import { registerDashboard } from './commands/dashboard.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExport } from './commands/export.ts';
@@ -9,6 +10,7 @@ import { registerMigrate } from './commands/migrate.ts';
 import { registerRollup } from './commands/rollup.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStats } from './commands/stats.ts';
+import { registerSummary } from './commands/summary.ts';
 import { registerUsers } from './commands/users.ts';
 import { registerWarnings } from './commands/warnings.ts';
 
@@ -30,6 +32,8 @@ for (const register of [
   registerUsers,
   registerAudit,
   registerStats,
+  registerBulletin,
+  registerSummary,
 ]) {
   register(program);
 }

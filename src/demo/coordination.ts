@@ -18,6 +18,7 @@ import {
   recordActionItems,
 } from '../server/modules/action-items/record-action-items.ts';
 import { recordActivities } from '../server/modules/activities/activities.service.ts';
+import { uploadAttachment } from '../server/modules/attachments/attachments.service.ts';
 import { createMeeting } from '../server/modules/meetings/meetings.service.ts';
 import {
   coordinateProblem,
@@ -26,6 +27,7 @@ import {
   resolveProblem,
 } from '../server/modules/problems/problems.service.ts';
 import { CORE, DEMO_PROJECTS, type DemoProject, UNITS } from './catalog.ts';
+import { minutesPdf } from './minutes-pdf.ts';
 import { loadNoticesDemo } from './notices.ts';
 import { loadRectificationsDemo } from './rectifications.ts';
 import { loadWorkPlansDemo } from './work-plans.ts';
@@ -448,6 +450,18 @@ export async function loadCoordinationDemo(
       minutes: paragraphs.join('\n\n'),
     });
     meetingsMade++;
+    if (heldOn >= LIVE_FROM) {
+      // the signed minutes as a file, through the same service as a real upload
+      await uploadAttachment(
+        db,
+        ctxs.coord(heldOn),
+        { parentKind: 'meeting', parentId: m.id },
+        {
+          bytes: minutesPdf([`Meeting minutes No. ${m.id}`, `Held on ${heldOn}`, '(demo file)']),
+          filename: `${title}纪要.pdf`,
+        },
+      );
+    }
     for (const [k, r] of opts.resolve.entries())
       await problem(r.project, r.raisedOn, { resolveIn: m }, texts[k]);
     const inputs = opts.items.map((it) => ({ ...it.input, meetingId: m.id }));

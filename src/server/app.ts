@@ -7,16 +7,14 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
-  jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { type Actor, type Clock, type Ctx, systemClock } from './context.ts';
-import type { Db } from './db.ts';
+import { type Db, upToDate } from './db.ts';
 import { type Env, readEnv, trustProxyOption } from './env.ts';
 import { errorHandler } from './errors.ts';
 import {
@@ -28,10 +26,13 @@ import { registerAuth, registerRouteAccess } from './modules/accounts/auth.hooks
 import { configureSecretKey } from './modules/accounts/crypto.ts';
 import { actionItemRoutes } from './modules/action-items/action-items.routes.ts';
 import { activityRoutes } from './modules/activities/activities.routes.ts';
+import { attachmentRoutes } from './modules/attachments/attachments.routes.ts';
 import { registerAuditHooks } from './modules/audit/audit.hooks.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { scopedDb } from './modules/audit/audit.service.ts';
 import { dispatchRoutes } from './modules/dispatch/dispatch.routes.ts';
+import { bulletinRoutes } from './modules/documents/bulletin.routes.ts';
+import { summaryRoutes } from './modules/documents/summaries.routes.ts';
 import { exportRoutes } from './modules/exports/exports.routes.ts';
 import { importRoutes } from './modules/imports/imports.routes.ts';
 import { inboxRoutes } from './modules/inbox/inbox.routes.ts';
@@ -48,6 +49,7 @@ import { supervisionNoticeRoutes } from './modules/supervision-notices/supervisi
 import { unitRoutes } from './modules/units/units.routes.ts';
 import { warningRoutes } from './modules/warnings/warnings.routes.ts';
 import { workPlanRoutes } from './modules/work-plans/work-plans.routes.ts';
+import { swaggerOptions } from './openapi.ts';
 import type { RouteAccess } from './policy.ts';
 
 export type AppOptions = {
@@ -117,16 +119,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
   });
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Tiaodu API',
-        description: '重大项目调度平台 API: amounts are 万元 as decimal strings with two places',
-        version: '0.1.0',
-      },
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, swaggerOptions);
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
@@ -151,9 +144,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
   });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => {
-    await opts.db.execute(sql`select 1`);
-    return { ok: true };
+  // For a load balancer or an orchestrator: /healthz says the process answers (restart it when
+  // not), /readyz says it can serve (send it traffic when so): the database answers and every
+  // migration in drizzle/ is applied.
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    let database: 'ok' | 'unreachable' = 'ok';
+    let migrations: 'current' | 'pending' | 'unknown' = 'unknown';
+    try {
+      migrations = (await upToDate(opts.db)) ? 'current' : 'pending';
+    } catch {
+      database = 'unreachable';
+    }
+    const ready = database === 'ok' && migrations === 'current';
+    return reply.code(ready ? 200 : 503).send({ ready, database, migrations });
   });
 
   // Inside a state-changing request this is the request's audited transaction.
@@ -183,7 +187,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await rectificationRoutes(api, deps);
       await supervisionNoticeRoutes(api, deps);
       await workPlanRoutes(api, deps);
+      await attachmentRoutes(api, deps);
       await statsRoutes(api, deps);
+      await bulletinRoutes(api, deps);
+      await summaryRoutes(api, deps);
       await inboxRoutes(api, deps);
     },
     { prefix: '/api' },

@@ -41,7 +41,7 @@ function newestMigration(): number {
  * create anything (README: database roles) starts against a database the owner migrated;
  * drizzle's migrator itself always issues CREATE SCHEMA / CREATE TABLE IF NOT EXISTS first.
  */
-async function upToDate(db: Db): Promise<boolean> {
+export async function upToDate(db: Db): Promise<boolean> {
   const result = (await db.execute(
     sql`select to_regclass('public.__drizzle_migrations') is not null as present`,
   )) as unknown as { rows: { present: boolean }[] };

@@ -8,6 +8,8 @@ const STATUS_BY_PREFIX: [RegExp, number][] = [
   [/\.conflict$|\.duplicate$|\.stale$/, 409],
   [/^auth\.locked$/, 423],
   [/\.rate_limited$/, 429],
+  // a helper the server needs is missing or failed (LibreOffice for PDFs): try again later
+  [/\.unavailable$/, 503],
   // a session that exists but may not do this (yet): not a reason to log in again
   [/^auth\.(csrf_invalid|password_change_required|totp_enrollment_required)$/, 403],
   [/^auth\./, 401],

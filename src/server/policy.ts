@@ -38,7 +38,9 @@ export type Action =
   /** answer a supervision notice with the unit's measures (the addressed unit) */
   | 'notice.answer'
   /** update the status and progress of a work-plan item (its responsible unit) */
-  | 'work_plan.progress';
+  | 'work_plan.progress'
+  /** the office's documents naming every unit's projects: the monthly bulletin, the summaries */
+  | 'document.read';
 
 const WRITERS: Record<Exclude<Action, 'read'>, readonly Role[]> = {
   'ledger.write': ['coordinator', 'system'],
@@ -58,6 +60,8 @@ const WRITERS: Record<Exclude<Action, 'read'>, readonly Role[]> = {
   'rectification.answer': ['reporter', 'system'],
   'notice.answer': ['reporter', 'system'],
   'work_plan.progress': ['reporter', 'system'],
+  // not a write: an office-wide read a reporter (one unit) is not given
+  'document.read': ['coordinator', 'leader', 'system'],
 };
 
 /** The roles that read business data; the three admin duties are not among them. */
@@ -187,6 +191,10 @@ const ROUTE_AREAS: [RegExp, RouteAccess][] = [
   [/^\/api\/supervision-notices(\/|$)/, 'business'],
   // work plans (工作方案), issue 10 item 6
   [/^\/api\/(work-plans|work-plan-items)(\/|$)/, 'business'],
+  // the office's documents (issue 11): monthly bulletin, work summaries
+  [/^\/api\/documents(\/|$)/, 'business'],
+  // attachments (附件) of meetings, action items, rectifications and notices, issue 10
+  [/^\/api\/attachments(\/|$)/, 'business'],
   // outside the API: the web app's files and the health check
   [/^\/(?!api(\/|$))/, 'open'],
 ];
@@ -220,6 +228,8 @@ const ROUTE_ACTIONS: Record<string, Action> = {
   'POST /api/units': 'ledger.write',
   // names projects of every unit
   'GET /api/dispatch/rollups/verify': 'ledger.write',
+  // office-wide documents name every unit's projects: not for a reporter
+  'GET /api/documents/bulletin': 'document.read',
 };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -30,6 +30,7 @@ const pages = {
   rectifications: () => import('./pages/coordination/rectifications-page.tsx'),
   notices: () => import('./pages/coordination/notices-page.tsx'),
   workPlans: () => import('./pages/coordination/work-plans-page.tsx'),
+  summaries: () => import('./pages/summaries/summaries-page.tsx'),
 };
 const LoginPage = lazy(pages.login);
 const ChangePasswordPage = lazy(pages.changePassword);
@@ -54,6 +55,7 @@ const ActivitiesPage = lazy(pages.activities);
 const RectificationsPage = lazy(pages.rectifications);
 const NoticesPage = lazy(pages.notices);
 const WorkPlansPage = lazy(pages.workPlans);
+const SummariesPage = lazy(pages.summaries);
 const StatusPage = lazy(() => import('./pages/status-page.tsx'));
 
 /**
@@ -78,6 +80,7 @@ export function preloadPage(pathname: string) {
       'action-items': pages.actionItems,
       inbox: pages.inbox,
       stats: pages.stats,
+      summaries: pages.summaries,
       activities: pages.activities,
       rectifications: pages.rectifications,
       'supervision-notices': pages.notices,
@@ -159,6 +162,7 @@ export function AppRoutes() {
           <Route path="action-items" element={page(<ActionItemsPage />, 'read')} />
           <Route path="inbox" element={page(<InboxPage />, 'read')} />
           <Route path="stats" element={page(<StatsPage />, 'read')} />
+          <Route path="summaries" element={page(<SummariesPage />, 'document.read')} />
           <Route path="activities" element={page(<ActivitiesPage />, 'read')} />
           <Route path="rectifications" element={page(<RectificationsPage />, 'read')} />
           <Route path="supervision-notices" element={page(<NoticesPage />, 'read')} />

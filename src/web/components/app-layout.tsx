@@ -8,6 +8,7 @@ import {
   DashboardOutlined,
   DesktopOutlined,
   EditOutlined,
+  FileTextOutlined,
   FlagOutlined,
   ImportOutlined,
   LogoutOutlined,
@@ -40,28 +41,143 @@ import { PageSpinner } from './states.tsx';
 
 const { Header, Sider, Content } = Layout;
 
-/** Each menu entry shows when the server's capabilities grant its action. */
-type NavItem = { path: string; key: string; icon: React.ReactNode; capability: Action };
+/**
+ * Each menu entry shows when the server's capabilities grant its action. Entries come in groups
+ * by line of work, so a coordinator's eighteen read as four short lists.
+ */
+type NavGroup = 'dispatch' | 'followThrough' | 'documents' | 'admin';
+type NavItem = {
+  path: string;
+  key: string;
+  icon: React.ReactNode;
+  capability: Action;
+  group?: NavGroup;
+};
 
 const NAV: NavItem[] = [
   { path: '/report', key: 'report', icon: <EditOutlined />, capability: 'report.write' },
-  { path: '/dashboard', key: 'dashboard', icon: <DashboardOutlined />, capability: 'read' },
-  { path: '/ledger', key: 'ledger', icon: <TableOutlined />, capability: 'read' },
-  { path: '/review', key: 'review', icon: <CheckSquareOutlined />, capability: 'report.review' },
-  { path: '/warnings', key: 'warnings', icon: <AlertOutlined />, capability: 'read' },
-  { path: '/meetings', key: 'meetings', icon: <TeamOutlined />, capability: 'read' },
-  { path: '/action-items', key: 'actionItems', icon: <CheckSquareOutlined />, capability: 'read' },
-  { path: '/rectifications', key: 'rectifications', icon: <SafetyOutlined />, capability: 'read' },
-  { path: '/supervision-notices', key: 'notices', icon: <FlagOutlined />, capability: 'read' },
-  { path: '/work-plans', key: 'workPlans', icon: <OrderedListOutlined />, capability: 'read' },
-  { path: '/activities', key: 'activities', icon: <CalendarOutlined />, capability: 'read' },
-  { path: '/stats', key: 'stats', icon: <BarChartOutlined />, capability: 'read' },
-  { path: '/import', key: 'imports', icon: <ImportOutlined />, capability: 'ledger.write' },
-  { path: '/screen', key: 'screen', icon: <DesktopOutlined />, capability: 'read' },
-  { path: '/admin/users', key: 'users', icon: <TeamOutlined />, capability: 'user.read' },
-  { path: '/admin/units', key: 'units', icon: <ApartmentOutlined />, capability: 'ledger.write' },
-  { path: '/admin/audit', key: 'audit', icon: <AuditOutlined />, capability: 'audit.read' },
+  {
+    path: '/dashboard',
+    key: 'dashboard',
+    icon: <DashboardOutlined />,
+    capability: 'read',
+    group: 'dispatch',
+  },
+  {
+    path: '/ledger',
+    key: 'ledger',
+    icon: <TableOutlined />,
+    capability: 'read',
+    group: 'dispatch',
+  },
+  {
+    path: '/review',
+    key: 'review',
+    icon: <CheckSquareOutlined />,
+    capability: 'report.review',
+    group: 'dispatch',
+  },
+  {
+    path: '/warnings',
+    key: 'warnings',
+    icon: <AlertOutlined />,
+    capability: 'read',
+    group: 'dispatch',
+  },
+  {
+    path: '/screen',
+    key: 'screen',
+    icon: <DesktopOutlined />,
+    capability: 'read',
+    group: 'dispatch',
+  },
+  {
+    path: '/meetings',
+    key: 'meetings',
+    icon: <TeamOutlined />,
+    capability: 'read',
+    group: 'followThrough',
+  },
+  {
+    path: '/action-items',
+    key: 'actionItems',
+    icon: <CheckSquareOutlined />,
+    capability: 'read',
+    group: 'followThrough',
+  },
+  {
+    path: '/supervision-notices',
+    key: 'notices',
+    icon: <FlagOutlined />,
+    capability: 'read',
+    group: 'followThrough',
+  },
+  {
+    path: '/rectifications',
+    key: 'rectifications',
+    icon: <SafetyOutlined />,
+    capability: 'read',
+    group: 'followThrough',
+  },
+  {
+    path: '/work-plans',
+    key: 'workPlans',
+    icon: <OrderedListOutlined />,
+    capability: 'read',
+    group: 'followThrough',
+  },
+  {
+    path: '/activities',
+    key: 'activities',
+    icon: <CalendarOutlined />,
+    capability: 'read',
+    group: 'followThrough',
+  },
+  {
+    path: '/stats',
+    key: 'stats',
+    icon: <BarChartOutlined />,
+    capability: 'read',
+    group: 'documents',
+  },
+  {
+    path: '/summaries',
+    key: 'summaries',
+    icon: <FileTextOutlined />,
+    capability: 'document.read',
+    group: 'documents',
+  },
+  {
+    path: '/import',
+    key: 'imports',
+    icon: <ImportOutlined />,
+    capability: 'ledger.write',
+    group: 'admin',
+  },
+  {
+    path: '/admin/users',
+    key: 'users',
+    icon: <TeamOutlined />,
+    capability: 'user.read',
+    group: 'admin',
+  },
+  {
+    path: '/admin/units',
+    key: 'units',
+    icon: <ApartmentOutlined />,
+    capability: 'ledger.write',
+    group: 'admin',
+  },
+  {
+    path: '/admin/audit',
+    key: 'audit',
+    icon: <AuditOutlined />,
+    capability: 'audit.read',
+    group: 'admin',
+  },
 ];
+
+const GROUPS: NavGroup[] = ['dispatch', 'followThrough', 'documents', 'admin'];
 
 export function LanguageSwitch({ dark }: { dark?: boolean }) {
   const { i18n, t } = useTranslation();
@@ -107,11 +223,32 @@ export function AppLayout() {
   const selected =
     items.find((n) => location.pathname.startsWith(n.path))?.path ??
     (location.pathname.startsWith('/projects') ? '/ledger' : '');
-  const menuItems: MenuProps['items'] = items.map((n) => ({
+  const entry = (n: NavItem) => ({
     key: n.path,
     icon: n.icon,
     label: <Link to={n.path}>{t(`nav.${n.key}` as 'nav.dashboard')}</Link>,
-  }));
+  });
+  // A handful of entries (a reporter's, an admin's) need no headings; more do.
+  const grouped = items.length > 8;
+  const loose = items.filter((n) => !n.group).map(entry);
+  const groups = GROUPS.flatMap((g) => {
+    const inGroup = items.filter((n) => n.group === g);
+    return inGroup.length === 0
+      ? []
+      : [
+          {
+            type: 'group' as const,
+            key: `group-${g}`,
+            label: t(`nav.group.${g}`),
+            children: inGroup.map(entry),
+          },
+        ];
+  });
+  const menuItems: MenuProps['items'] = !grouped
+    ? items.map(entry)
+    : capabilities.home === 'report'
+      ? [...loose, ...groups]
+      : [...groups, ...loose];
 
   const userMenu: MenuProps['items'] = [
     {

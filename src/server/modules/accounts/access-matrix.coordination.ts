@@ -8,24 +8,13 @@ import {
 import { recordActivity } from '../activities/activities.service.ts';
 import { createMeeting } from '../meetings/meetings.service.ts';
 import { raiseProblem } from '../problems/problems.service.ts';
+import type { Expect, MatrixRequest as Request, Spec } from './access-matrix.types.ts';
 
 /**
  * The coordination routes' rows of the route × role × unit matrix (access-matrix.test.ts).
  * Targets are unit A's records, named so that a leak to unit B's reporter shows (甲单位项目);
  * every list prepare also makes one of unit B's (乙单位机密), which unit A's reporter must not see.
  */
-type Who =
-  | 'anonymous'
-  | 'coordinator'
-  | 'leader'
-  | 'reporterA'
-  | 'reporterB'
-  | 'sysadmin'
-  | 'secadmin'
-  | 'auditadmin';
-type Expect = Record<Who, number>;
-type Request = { url: string; payload?: unknown };
-type Spec = { prepare: (who: Who) => Promise<Request>; expect: Expect };
 
 export function coordinationSpecs(env: {
   db: () => Db;

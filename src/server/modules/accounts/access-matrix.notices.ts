@@ -3,24 +3,13 @@ import type { Db } from '../../db.ts';
 import { addMilestone } from '../milestones/milestones.service.ts';
 import { getNoticeSettings } from '../supervision-notices/notice-settings.ts';
 import { answerNotice, issueNotice } from '../supervision-notices/supervision-notices.service.ts';
+import type { Expect, MatrixRequest as Request, Spec } from './access-matrix.types.ts';
 
 /**
  * The supervision notices' rows of the route × role × unit matrix (access-matrix.test.ts).
  * Targets are notices addressed to unit A about its projects (甲单位项目); every list prepare also
  * issues one to unit B about its project (乙单位机密), which unit A's reporter must not see.
  */
-type Who =
-  | 'anonymous'
-  | 'coordinator'
-  | 'leader'
-  | 'reporterA'
-  | 'reporterB'
-  | 'sysadmin'
-  | 'secadmin'
-  | 'auditadmin';
-type Expect = Record<Who, number>;
-type Request = { url: string; payload?: unknown };
-type Spec = { prepare: (who: Who) => Promise<Request>; expect: Expect };
 
 export function noticeSpecs(env: {
   db: () => Db;

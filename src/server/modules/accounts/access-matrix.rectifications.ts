@@ -4,24 +4,13 @@ import {
   createRectification,
   reportRectificationDone,
 } from '../rectifications/rectifications.service.ts';
+import type { Expect, MatrixRequest as Request, Spec } from './access-matrix.types.ts';
 
 /**
  * The rectification routes' rows of the route × role × unit matrix (access-matrix.test.ts).
  * Targets are unit A's tasks, named so that a leak to unit B's reporter shows (甲单位项目); the
  * list prepare also makes one of unit B's (乙单位机密), which unit A's reporter must not see.
  */
-type Who =
-  | 'anonymous'
-  | 'coordinator'
-  | 'leader'
-  | 'reporterA'
-  | 'reporterB'
-  | 'sysadmin'
-  | 'secadmin'
-  | 'auditadmin';
-type Expect = Record<Who, number>;
-type Request = { url: string; payload?: unknown };
-type Spec = { prepare: (who: Who) => Promise<Request>; expect: Expect };
 
 export function rectificationSpecs(env: {
   db: () => Db;

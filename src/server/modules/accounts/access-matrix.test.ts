@@ -12,9 +12,12 @@ import { uploadReportPhoto } from '../reports/report-photos.service.ts';
 import { approveReport, getReport, saveReport, submitReport } from '../reports/reports.service.ts';
 import { ensureUnit } from '../units/units.service.ts';
 import { getThresholds } from '../warnings/warnings.service.ts';
+import { attachmentSpecs } from './access-matrix.attachments.ts';
 import { coordinationSpecs } from './access-matrix.coordination.ts';
 import { noticeSpecs } from './access-matrix.notices.ts';
 import { rectificationSpecs } from './access-matrix.rectifications.ts';
+import { summarySpecs } from './access-matrix.summaries.ts';
+import type { MatrixRequest, Spec as MatrixSpec, Who } from './access-matrix.types.ts';
 import { workPlanSpecs } from './access-matrix.work-plans.ts';
 import { getSecuritySettings } from './security-settings.service.ts';
 
@@ -23,15 +26,6 @@ import { getSecuritySettings } from './security-settings.service.ts';
  * nothing of another unit's projects (nor any secret) in any answer. Targets are always unit A's
  * records, so reporterA meets its own data and reporterB someone else's.
  */
-type Who =
-  | 'anonymous'
-  | 'coordinator'
-  | 'leader'
-  | 'reporterA'
-  | 'reporterB'
-  | 'sysadmin'
-  | 'secadmin'
-  | 'auditadmin';
 const WHO: Who[] = [
   'anonymous',
   'coordinator',
@@ -43,13 +37,8 @@ const WHO: Who[] = [
   'auditadmin',
 ];
 
-type Request = {
-  url: string;
-  payload?: unknown;
-  as?: TestLogin;
-  headers?: Record<string, string>;
-};
-type Spec = { prepare: (who: Who) => Promise<Request>; expect: Record<Who, number> };
+type Request = MatrixRequest & { as?: TestLogin };
+type Spec = MatrixSpec<Request>;
 
 type T = Awaited<ReturnType<typeof createTestApp>>;
 let t: T;
@@ -475,6 +464,11 @@ const SPECS: Record<string, Spec> = {
   },
   'GET /api/imports/template': { prepare: fixed('/api/imports/template'), expect: READ },
   'GET /api/exports/:kind': { prepare: fixed('/api/exports/ledger'), expect: READ },
+  // ---- documents (issue 11): office-wide, naming every unit's projects: not for a reporter
+  'GET /api/documents/bulletin': {
+    prepare: fixed('/api/documents/bulletin?month=2026-10'),
+    expect: base({ coordinator: 200, leader: 200 }, 403),
+  },
   // ---- coordination: meetings, problems, action items, activities, stats
   ...coordinationSpecs({
     db: () => t.database.db,
@@ -511,6 +505,10 @@ const SPECS: Record<string, Spec> = {
     unitB: () => unitB,
     base,
   }),
+  // ---- attachments (附件) of meetings, action items, rectifications and notices
+  ...attachmentSpecs({ db: () => t.database.db, sys, unitA: () => unitA, base }),
+  // ---- work summaries (工作总结), issue 11
+  ...summarySpecs({ db: () => t.database.db, sys, base }),
 };
 
 /** What must never appear in an answer to this caller. */

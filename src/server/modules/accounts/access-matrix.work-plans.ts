@@ -2,24 +2,13 @@ import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { createWorkPlanItem } from '../work-plans/work-plan-items.service.ts';
 import { createWorkPlan } from '../work-plans/work-plans.service.ts';
+import type { Expect, MatrixRequest as Request, Spec } from './access-matrix.types.ts';
 
 /**
  * The work-plan routes' rows of the route × role × unit matrix (access-matrix.test.ts). Unit A's
  * items say 甲单位项目 and unit B's 乙单位机密, so an item leaking to the other unit's reporter
  * shows; plan names say neither (a plan is seen through any of its items).
  */
-type Who =
-  | 'anonymous'
-  | 'coordinator'
-  | 'leader'
-  | 'reporterA'
-  | 'reporterB'
-  | 'sysadmin'
-  | 'secadmin'
-  | 'auditadmin';
-type Expect = Record<Who, number>;
-type Request = { url: string; payload?: unknown };
-type Spec = { prepare: (who: Who) => Promise<Request>; expect: Expect };
 
 export function workPlanSpecs(env: {
   db: () => Db;

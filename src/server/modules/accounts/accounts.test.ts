@@ -673,6 +673,7 @@ describe('demo accounts', () => {
         { username: 'auditadmin', role: 'auditadmin' },
         { username: 'reporter-gws', role: 'reporter' },
         { username: 'reporter-qgws', role: 'reporter' },
+        { username: 'reporter-jtj', role: 'reporter' },
       ]);
       expect(await ensureDemoAccounts(demo.database.db, ctx)).toEqual(accounts);
       const info = (await demo.app.inject({ url: '/api/auth/demo' })).json();
@@ -684,6 +685,7 @@ describe('demo accounts', () => {
         expect(user.mustChangePassword).toBe(false);
         if (a.username === 'reporter-gws') expect(user.unitName).toBe('市建筑工务署');
         if (a.username === 'reporter-qgws') expect(user.unitName).toBe('区建筑工务署');
+        if (a.username === 'reporter-jtj') expect(user.unitName).toBe('光明区交通运输局');
         // admin duties work without TOTP in the demo
         const home =
           a.role === 'auditadmin'

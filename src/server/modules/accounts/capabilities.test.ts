@@ -72,7 +72,11 @@ describe('/api/auth/me capabilities', () => {
     expect(audit.home).toBe('audit');
     const leader = (await me('leader')).capabilities;
     expect(leader.actions.read).toBe(true);
-    expect(Object.entries(leader.actions).filter(([, v]) => v)).toEqual([['read', true]]);
+    expect(Object.entries(leader.actions).filter(([, v]) => v)).toEqual([
+      ['read', true],
+      // the office-wide documents (monthly bulletin): read, not written
+      ['document.read', true],
+    ]);
     expect(leader.home).toBe('dashboard');
     const reporter = (await me('reporter')).capabilities;
     expect(reporter.actions['milestone.write']).toBe(true);

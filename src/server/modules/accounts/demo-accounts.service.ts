@@ -57,26 +57,37 @@ export async function demoInfo(
     : { demo: true, password: DEMO_PASSWORD, accounts: rows };
 }
 
-const DEMO_ACCOUNTS: { username: string; role: AccountRole; displayName: string; unit?: string }[] =
-  [
-    { username: 'coord', role: 'coordinator', displayName: '统筹（演示）' },
-    { username: 'leader', role: 'leader', displayName: '领导（演示）' },
-    { username: 'sysadmin', role: 'sysadmin', displayName: '系统管理员（演示）' },
-    { username: 'secadmin', role: 'secadmin', displayName: '安全管理员（演示）' },
-    { username: 'auditadmin', role: 'auditadmin', displayName: '审计管理员（演示）' },
-    {
-      username: 'reporter-gws',
-      role: 'reporter',
-      displayName: '市建筑工务署填报员（演示）',
-      unit: '市建筑工务署',
-    },
-    {
-      username: 'reporter-qgws',
-      role: 'reporter',
-      displayName: '区建筑工务署填报员（演示）',
-      unit: '区建筑工务署',
-    },
-  ];
+export const DEMO_ACCOUNTS: {
+  username: string;
+  role: AccountRole;
+  displayName: string;
+  unit?: string;
+}[] = [
+  { username: 'coord', role: 'coordinator', displayName: '统筹（演示）' },
+  { username: 'leader', role: 'leader', displayName: '领导（演示）' },
+  { username: 'sysadmin', role: 'sysadmin', displayName: '系统管理员（演示）' },
+  { username: 'secadmin', role: 'secadmin', displayName: '安全管理员（演示）' },
+  { username: 'auditadmin', role: 'auditadmin', displayName: '审计管理员（演示）' },
+  {
+    username: 'reporter-gws',
+    role: 'reporter',
+    displayName: '市建筑工务署填报员（演示）',
+    unit: '市建筑工务署',
+  },
+  {
+    username: 'reporter-qgws',
+    role: 'reporter',
+    displayName: '区建筑工务署填报员（演示）',
+    unit: '区建筑工务署',
+  },
+  {
+    // the owner of most projects, and of the red ones the supervision journey starts from
+    username: 'reporter-jtj',
+    role: 'reporter',
+    displayName: '区交通运输局填报员（演示）',
+    unit: '光明区交通运输局',
+  },
+];
 
 /**
  * Creates the demo office's accounts (password Tiaodu-demo-2023, not forced to change, TOTP not

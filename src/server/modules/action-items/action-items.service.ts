@@ -14,7 +14,6 @@ import {
   ACTION_ITEM_STATUS_ZH,
   type ActionItemAction,
   type ActionItemStatus,
-  ActionItemTransitionError,
   assertTransition,
   daysOverdue,
   isOverdue,
@@ -22,8 +21,9 @@ import {
 import { isoDateOf } from '../../../domain/periods.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
-import { AppError, notFound, staleVersion } from '../../errors.ts';
+import { AppError, notFound } from '../../errors.ts';
 import { can } from '../../policy.ts';
+import { workflowSteps } from '../../workflow-step.ts';
 import { meetings } from '../meetings/meetings.table.ts';
 import { assertOwned } from '../meetings/references.ts';
 import { problems } from '../problems/problems.table.ts';
@@ -197,77 +197,47 @@ export async function createActionItem(
   return getActionItem(db, ctx, row!.id);
 }
 
-type StepOptions = {
-  version?: number;
-  note?: string | null;
-  /** extra columns the step sets, from the locked current row */
-  set?: (current: ActionItemRow) => Partial<ActionItemRow>;
-  check?: (current: ActionItemRow) => void;
-};
-
-/**
- * One workflow step, in one transaction: row lock, scope (404 outside it), role for the step,
- * version check (409), legal transition, the update and its history row.
- */
-async function step(
-  db: Db,
-  ctx: Ctx,
-  itemId: number,
-  action: ActionItemAction,
-  opts: StepOptions,
-): Promise<ActionItemView> {
-  return db.transaction(async (tx) => {
-    const [current] = await tx
+/** One workflow step: lock, scope (404), role, version (409), transition, update, history row. */
+const step = workflowSteps<ActionItemRow, ActionItemStatus, ActionItemAction, ActionItemView>({
+  what: 'action_item',
+  nounEn: 'action item',
+  lock: async (tx, ctx, id) => {
+    const [row] = await tx
       .select()
       .from(actionItems)
-      .where(and(eq(actionItems.id, itemId), eq(actionItems.officeId, ctx.actor.officeId)))
+      .where(and(eq(actionItems.id, id), eq(actionItems.officeId, ctx.actor.officeId)))
       .for('update');
-    if (!current || !maySeeActionItem(ctx.actor, current)) throw actionItemNotFound(itemId);
-    if (!can(ctx.actor, actionNeeds(action), current.responsibleUnitId)) throw forbidden();
-    if (opts.version !== undefined && opts.version !== current.version)
-      throw staleVersion('action_item', current);
-    let to: ActionItemStatus;
-    try {
-      to = assertTransition(current.status, action);
-    } catch (e) {
-      if (e instanceof ActionItemTransitionError) {
-        throw new AppError('action_item.not_allowed', e.message, {
-          field: 'status',
-          status: current.status,
-          messageEn: `a ${current.status} action item does not allow ${action}`,
-        });
-      }
-      throw e;
-    }
-    opts.check?.(current);
-    const extra = opts.set?.(current) ?? {};
-    const [updated] = await tx
+    return row;
+  },
+  visible: (ctx, row) => maySeeActionItem(ctx.actor, row),
+  allowed: (ctx, row, action) => can(ctx.actor, actionNeeds(action), row.responsibleUnitId),
+  notFound: actionItemNotFound,
+  transition: assertTransition,
+  update: async (tx, id, values) => {
+    const [row] = await tx
       .update(actionItems)
-      .set({
-        ...extra,
-        status: to,
-        version: current.version + 1,
-        updatedBy: ctx.actor.name,
-        updatedAt: ctx.now,
-      })
-      .where(eq(actionItems.id, itemId))
+      .set(values)
+      .where(eq(actionItems.id, id))
       .returning();
+    return row!;
+  },
+  record: async (tx, ctx, actionItemId, e) => {
     await tx.insert(actionItemEvents).values({
       officeId: ctx.actor.officeId,
-      actionItemId: itemId,
-      action,
-      fromStatus: current.status,
-      toStatus: to,
-      note: opts.note ?? null,
-      deadlineBefore: current.deadline,
-      deadlineAfter: updated!.deadline,
+      actionItemId,
+      action: e.action,
+      fromStatus: e.fromStatus,
+      toStatus: e.toStatus,
+      note: e.note,
+      deadlineBefore: e.current.deadline,
+      deadlineAfter: e.updated.deadline,
       actor: ctx.actor.name,
       actorRole: ctx.actor.role,
       at: ctx.now,
     });
-    return getActionItem(tx, ctx, itemId);
-  });
-}
+  },
+  view: getActionItem,
+});
 
 /** The unit answers with its progress (as often as it likes until it reports the item done). */
 export async function answerActionItem(db: Db, ctx: Ctx, itemId: number, raw: unknown) {

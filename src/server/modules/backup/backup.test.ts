@@ -6,7 +6,7 @@ import { createTestDatabase, testContext } from '../../../../test/test-db.ts';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db.ts';
 import { users } from '../accounts/accounts.table.ts';
-import { ensureDemoAccounts } from '../accounts/demo-accounts.service.ts';
+import { DEMO_ACCOUNTS, ensureDemoAccounts } from '../accounts/demo-accounts.service.ts';
 import { dispatchFigures } from '../dispatch/dispatch.service.ts';
 import { setPlan } from '../plans/plans.service.ts';
 import { createProject, ensureArea, listProjects } from '../projects/projects.service.ts';
@@ -100,6 +100,7 @@ it('into production, leaves the demo accounts disabled and says so', async () =>
       'coord',
       'leader',
       'reporter-gws',
+      'reporter-jtj',
       'reporter-qgws',
       'secadmin',
       'sysadmin',
@@ -112,7 +113,9 @@ it('into production, leaves the demo accounts disabled and says so', async () =>
       const dev = await restoreDatabase(devTarget.db, demoFile);
       expect(dev.demoDisabled).toEqual([]);
       const kept = await devTarget.db.select().from(users);
-      expect(kept.filter((u) => u.demo && u.disabledAt === null)).toHaveLength(7);
+      expect(kept.filter((u) => u.demo && u.disabledAt === null)).toHaveLength(
+        DEMO_ACCOUNTS.length,
+      );
     } finally {
       await devTarget.close();
     }

@@ -218,8 +218,8 @@ export async function updateMeeting(
   });
 }
 
-/** One meeting with its minutes in paragraphs, the problems discussed and the items it assigned. */
-export async function getMeeting(db: Db, ctx: Ctx, meetingId: number): Promise<MeetingDetail> {
+/** One meeting as the caller may see it (404 outside its scope), without what hangs off it. */
+export async function loadMeetingFor(db: Db, ctx: Ctx, meetingId: number): Promise<MeetingView> {
   const [row] = await db
     .select()
     .from(meetings)
@@ -228,13 +228,19 @@ export async function getMeeting(db: Db, ctx: Ctx, meetingId: number): Promise<M
   const [view] = await toViews(db, ctx, [row]);
   if (!maySeeMeeting(ctx.actor, { officeId: row.officeId, unitIds: view!.units.map((u) => u.id) }))
     throw meetingNotFound(meetingId);
+  return view!;
+}
+
+/** One meeting with its minutes in paragraphs, the problems discussed and the items it assigned. */
+export async function getMeeting(db: Db, ctx: Ctx, meetingId: number): Promise<MeetingDetail> {
+  const view = await loadMeetingFor(db, ctx, meetingId);
   const [discussed, items] = await Promise.all([
     listProblems(db, ctx, { meetingId, pageSize: 500 }),
     listActionItems(db, ctx, { meetingId, pageSize: 500 }),
   ]);
   return {
-    ...view!,
-    minutesParagraphs: row.minutes ? minutesParagraphs(row.minutes) : [],
+    ...view,
+    minutesParagraphs: view.minutes ? minutesParagraphs(view.minutes) : [],
     problems: discussed.items,
     actionItems: items.items,
   };

@@ -15,11 +15,11 @@ import {
   legalActions,
   PROBLEM_CATEGORY_ZH,
   type ProblemAction,
-  ProblemTransitionError,
 } from '../../../domain/problem-workflow.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
-import { AppError, notFound, staleVersion } from '../../errors.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { type StepOptions, workflowSteps } from '../../workflow-step.ts';
 import { meetings } from '../meetings/meetings.table.ts';
 import { assertOwned } from '../meetings/references.ts';
 import { loadProjectFor } from '../projects/projects.service.ts';
@@ -132,7 +132,57 @@ export async function raiseProblem(db: Db, ctx: Ctx, raw: ProblemInput): Promise
   });
 }
 
-async function transition(
+type ProblemStepOptions = StepOptions<ProblemRow> & { meetingId?: number | null };
+
+const step = workflowSteps<
+  ProblemRow,
+  ProblemRow['status'],
+  ProblemAction,
+  ProblemDetail,
+  ProblemStepOptions
+>({
+  what: 'problem',
+  nounEn: 'problem',
+  lock: async (tx, ctx, id) => {
+    const [row] = await tx
+      .select()
+      .from(problems)
+      .where(and(eq(problems.id, id), problemScope(ctx.actor)))
+      .for('update');
+    return row;
+  },
+  visible: () => true,
+  allowed: (ctx) => mayWriteProblems(ctx.actor),
+  notFound: problemNotFound,
+  transition: assertTransition,
+  update: async (tx, id, values) => {
+    const [row] = await tx.update(problems).set(values).where(eq(problems.id, id)).returning();
+    return row!;
+  },
+  record: async (tx, ctx, problemId, e, opts) => {
+    await tx.insert(problemEvents).values({
+      officeId: ctx.actor.officeId,
+      problemId,
+      action: e.action,
+      fromStatus: e.fromStatus,
+      toStatus: e.toStatus,
+      note: e.note,
+      meetingId: opts.meetingId ?? null,
+      actor: ctx.actor.name,
+      at: ctx.now,
+    });
+    if (opts.meetingId != null) {
+      await tx
+        .insert(meetingProblems)
+        .values({ officeId: ctx.actor.officeId, meetingId: opts.meetingId, problemId })
+        .onConflictDoNothing();
+    }
+  },
+  view: getProblem,
+});
+
+/** A step whose columns may depend on the date of the meeting it names (checked in the office). */
+function transition(
   db: Db,
   ctx: Ctx,
   problemId: number,
@@ -144,58 +194,14 @@ async function transition(
     set?: (current: ProblemRow, meetingHeldOn: string | null) => Partial<ProblemRow>;
   },
 ): Promise<ProblemDetail> {
-  return db.transaction(async (tx) => {
-    const [current] = await tx
-      .select()
-      .from(problems)
-      .where(and(eq(problems.id, problemId), problemScope(ctx.actor)))
-      .for('update');
-    if (!current) throw problemNotFound(problemId);
-    if (!mayWriteProblems(ctx.actor)) throw forbidden();
-    if (opts.version !== undefined && opts.version !== current.version)
-      throw staleVersion('problem', current);
-    let to: ProblemRow['status'];
-    try {
-      to = assertTransition(current.status, action);
-    } catch (e) {
-      if (e instanceof ProblemTransitionError) {
-        throw new AppError('problem.not_allowed', e.message, {
-          field: 'status',
-          status: current.status,
-          messageEn: `a ${current.status} problem cannot ${action}`,
-        });
-      }
-      throw e;
-    }
-    const heldOn = await meetingDate(tx, ctx, opts.meetingId);
-    await tx
-      .update(problems)
-      .set({
-        ...opts.set?.(current, heldOn),
-        status: to,
-        version: current.version + 1,
-        updatedBy: ctx.actor.name,
-        updatedAt: ctx.now,
-      })
-      .where(eq(problems.id, problemId));
-    await tx.insert(problemEvents).values({
-      officeId: ctx.actor.officeId,
-      problemId,
-      action,
-      fromStatus: current.status,
-      toStatus: to,
-      note: opts.note ?? null,
-      meetingId: opts.meetingId ?? null,
-      actor: ctx.actor.name,
-      at: ctx.now,
-    });
-    if (opts.meetingId != null) {
-      await tx
-        .insert(meetingProblems)
-        .values({ officeId: ctx.actor.officeId, meetingId: opts.meetingId, problemId })
-        .onConflictDoNothing();
-    }
-    return getProblem(tx, ctx, problemId);
+  return step(db, ctx, problemId, action, {
+    version: opts.version,
+    note: opts.note,
+    meetingId: opts.meetingId,
+    set: async (current, tx) => {
+      const heldOn = await meetingDate(tx, ctx, opts.meetingId);
+      return opts.set?.(current, heldOn) ?? {};
+    },
   });
 }
 

@@ -19,13 +19,13 @@ import {
   type RectificationAction,
   type RectificationFigures,
   type RectificationStatus,
-  RectificationTransitionError,
   rectificationFigures,
 } from '../../../domain/rectification-workflow.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
-import { AppError, notFound, staleVersion } from '../../errors.ts';
+import { AppError, notFound } from '../../errors.ts';
 import { can } from '../../policy.ts';
+import { workflowSteps } from '../../workflow-step.ts';
 import { assertOwned } from '../meetings/references.ts';
 import { projects } from '../projects/projects.table.ts';
 import { units } from '../units/units.table.ts';
@@ -186,72 +186,50 @@ export async function createRectification(
   return getRectification(db, ctx, row!.id);
 }
 
-type StepOptions = {
-  version?: number;
-  note?: string | null;
-  /** extra columns the step sets, from the locked current row */
-  set?: (current: RectificationRow) => Partial<RectificationRow>;
-};
-
-/**
- * One workflow step, in one transaction: row lock, scope (404 outside it), role for the step,
- * version check (409), legal transition, the update and its history row.
- */
-async function step(
-  db: Db,
-  ctx: Ctx,
-  taskId: number,
-  action: RectificationAction,
-  opts: StepOptions,
-): Promise<RectificationDetail> {
-  return db.transaction(async (tx) => {
-    const [current] = await tx
+/** One workflow step: lock, scope (404), role, version (409), transition, update, history row. */
+const step = workflowSteps<
+  RectificationRow,
+  RectificationStatus,
+  RectificationAction,
+  RectificationDetail
+>({
+  what: 'rectification',
+  nounEn: 'rectification task',
+  lock: async (tx, ctx, id) => {
+    const [row] = await tx
       .select()
       .from(rectifications)
-      .where(and(eq(rectifications.id, taskId), eq(rectifications.officeId, ctx.actor.officeId)))
+      .where(and(eq(rectifications.id, id), eq(rectifications.officeId, ctx.actor.officeId)))
       .for('update');
-    if (!current || !maySeeRectification(ctx.actor, current)) throw rectificationNotFound(taskId);
-    if (!can(ctx.actor, rectificationNeeds(action), current.responsibleUnitId)) throw forbidden();
-    if (opts.version !== undefined && opts.version !== current.version)
-      throw staleVersion('rectification', current);
-    let to: RectificationStatus;
-    try {
-      to = assertTransition(current.status, action);
-    } catch (e) {
-      if (e instanceof RectificationTransitionError) {
-        throw new AppError('rectification.not_allowed', e.message, {
-          field: 'status',
-          status: current.status,
-          messageEn: `a ${current.status} rectification task does not allow ${action}`,
-        });
-      }
-      throw e;
-    }
-    const extra = opts.set?.(current) ?? {};
-    await tx
+    return row;
+  },
+  visible: (ctx, row) => maySeeRectification(ctx.actor, row),
+  allowed: (ctx, row, action) => can(ctx.actor, rectificationNeeds(action), row.responsibleUnitId),
+  notFound: rectificationNotFound,
+  transition: assertTransition,
+  update: async (tx, id, values) => {
+    const [row] = await tx
       .update(rectifications)
-      .set({
-        ...extra,
-        status: to,
-        version: current.version + 1,
-        updatedBy: ctx.actor.name,
-        updatedAt: ctx.now,
-      })
-      .where(eq(rectifications.id, taskId));
+      .set(values)
+      .where(eq(rectifications.id, id))
+      .returning();
+    return row!;
+  },
+  record: async (tx, ctx, rectificationId, e) => {
     await tx.insert(rectificationEvents).values({
       officeId: ctx.actor.officeId,
-      rectificationId: taskId,
-      action,
-      fromStatus: current.status,
-      toStatus: to,
-      note: opts.note ?? null,
+      rectificationId,
+      action: e.action,
+      fromStatus: e.fromStatus,
+      toStatus: e.toStatus,
+      note: e.note,
       actor: ctx.actor.name,
       actorRole: ctx.actor.role,
       at: ctx.now,
     });
-    return getRectification(tx, ctx, taskId);
-  });
-}
+  },
+  view: getRectification,
+});
 
 /** The unit's first answer is kept: it is what “事事有回音” counts. */
 const firstAnswer = (ctx: Ctx) => (current: RectificationRow) =>

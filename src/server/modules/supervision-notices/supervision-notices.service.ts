@@ -16,13 +16,13 @@ import {
   NOTICE_STATUS_ZH,
   type NoticeAction,
   type NoticeStatus,
-  NoticeTransitionError,
 } from '../../../domain/notice-workflow.ts';
 import { formatYearMonth, isoDateOf, parseYearMonth } from '../../../domain/periods.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
-import { AppError, notFound, staleVersion } from '../../errors.ts';
+import { AppError, notFound } from '../../errors.ts';
 import { can } from '../../policy.ts';
+import { workflowSteps } from '../../workflow-step.ts';
 import { assertOwned } from '../meetings/references.ts';
 import { getProjectByCode } from '../projects/projects.service.ts';
 import { projects } from '../projects/projects.table.ts';
@@ -306,75 +306,52 @@ export async function issueNoticeFromWarning(
   return getNotice(db, ctx, id);
 }
 
-type StepOptions = {
-  version?: number;
-  note?: string | null;
-  set?: (current: NoticeRow) => Partial<NoticeRow>;
-};
-
-/**
- * One workflow step, in one transaction: row lock, scope (404 outside it), role for the step,
- * version check (409), legal transition, the update and its history row.
- */
-async function step(
-  db: Db,
-  ctx: Ctx,
-  noticeId: number,
-  action: NoticeAction,
-  opts: StepOptions,
-): Promise<NoticeView & { events: NoticeEvent[] }> {
-  return db.transaction(async (tx) => {
-    const [current] = await tx
+/** One workflow step: lock, scope (404), role, version (409), transition, update, history row. */
+const step = workflowSteps<
+  NoticeRow,
+  NoticeStatus,
+  NoticeAction,
+  NoticeView & { events: NoticeEvent[] }
+>({
+  what: 'notice',
+  nounEn: 'notice',
+  lock: async (tx, ctx, id) => {
+    const [row] = await tx
       .select()
       .from(supervisionNotices)
       .where(
-        and(
-          eq(supervisionNotices.id, noticeId),
-          eq(supervisionNotices.officeId, ctx.actor.officeId),
-        ),
+        and(eq(supervisionNotices.id, id), eq(supervisionNotices.officeId, ctx.actor.officeId)),
       )
       .for('update');
-    if (!current || !maySeeNotice(ctx.actor, current)) throw noticeNotFound(noticeId);
-    if (!can(ctx.actor, noticeActionNeeds(action), current.unitId)) throw forbidden();
-    if (opts.version !== undefined && opts.version !== current.version)
-      throw staleVersion('notice', current);
-    let to: NoticeStatus;
-    try {
-      to = assertTransition(current.status, action);
-    } catch (e) {
-      if (e instanceof NoticeTransitionError) {
-        throw new AppError('notice.not_allowed', e.message, {
-          field: 'status',
-          status: current.status,
-          messageEn: `a ${current.status} notice does not allow ${action}`,
-        });
-      }
-      throw e;
-    }
-    await tx
+    return row;
+  },
+  visible: (ctx, row) => maySeeNotice(ctx.actor, row),
+  allowed: (ctx, row, action) => can(ctx.actor, noticeActionNeeds(action), row.unitId),
+  notFound: noticeNotFound,
+  transition: assertTransition,
+  update: async (tx, id, values) => {
+    const [row] = await tx
       .update(supervisionNotices)
-      .set({
-        ...(opts.set?.(current) ?? {}),
-        status: to,
-        version: current.version + 1,
-        updatedBy: ctx.actor.name,
-        updatedAt: ctx.now,
-      })
-      .where(eq(supervisionNotices.id, noticeId));
+      .set(values)
+      .where(eq(supervisionNotices.id, id))
+      .returning();
+    return row!;
+  },
+  record: async (tx, ctx, noticeId, e) => {
     await tx.insert(supervisionNoticeEvents).values({
       officeId: ctx.actor.officeId,
       noticeId,
-      action,
-      fromStatus: current.status,
-      toStatus: to,
-      note: opts.note ?? null,
+      action: e.action,
+      fromStatus: e.fromStatus,
+      toStatus: e.toStatus,
+      note: e.note,
       actor: ctx.actor.name,
       actorRole: ctx.actor.role,
       at: ctx.now,
     });
-    return getNotice(tx, ctx, noticeId);
-  });
-}
+  },
+  view: getNotice,
+});
 
 /** The unit answers with its measures (again, as often as it likes, until the office decides). */
 export async function answerNotice(db: Db, ctx: Ctx, noticeId: number, raw: unknown) {

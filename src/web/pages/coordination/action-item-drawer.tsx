@@ -1,26 +1,13 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  App,
-  Button,
-  DatePicker,
-  Descriptions,
-  Drawer,
-  Flex,
-  Form,
-  Input,
-  Modal,
-  Tag,
-  Timeline,
-  Typography,
-} from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { DatePicker, Descriptions, Drawer, Form, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ActionItemAction } from '../../../domain/action-item-workflow.ts';
 import { api } from '../../api.ts';
-import { showFieldErrors } from '../../components/form-errors.ts';
-import { ErrorState, PageSpinner, useErrorText } from '../../components/states.tsx';
-import { dateTime } from '../../format.ts';
+import { AttachmentList } from '../../components/attachment-list.tsx';
+import { ErrorState, PageSpinner } from '../../components/states.tsx';
+import { StepButtons, StepHistory, StepModal } from '../../components/workflow-steps.tsx';
 import type { ActionItem, ActionItemDetail } from './coordination-types.ts';
 
 const PATH: Record<ActionItemAction, string> = {
@@ -68,71 +55,6 @@ export function StatusTag({ item }: { item: Pick<ActionItem, 'status'> }) {
   return <Tag color={color}>{t(`coord.status.${item.status}`)}</Tag>;
 }
 
-function StepModal({
-  item,
-  action,
-  onClose,
-}: {
-  item: ActionItemDetail;
-  action: ActionItemAction;
-  onClose: () => void;
-}) {
-  const { t } = useTranslation();
-  const [form] = Form.useForm();
-  const { message } = App.useApp();
-  const errorText = useErrorText();
-  const client = useQueryClient();
-  const field = FIELD[action];
-  const step = useMutation({
-    mutationFn: (values: Record<string, unknown>) =>
-      api<ActionItemDetail>(`/action-items/${item.id}/${PATH[action]}`, {
-        body: {
-          ...values,
-          ...(values.deadline ? { deadline: (values.deadline as Dayjs).format('YYYY-MM-DD') } : {}),
-          version: item.version,
-        },
-      }),
-    onSuccess: () => {
-      message.success(t('coord.done', { step: t(`coord.action.${action}`) }));
-      void client.invalidateQueries({ queryKey: ['action-items'] });
-      void client.invalidateQueries({ queryKey: ['action-item', item.id] });
-      void client.invalidateQueries({ queryKey: ['meeting'] });
-      onClose();
-    },
-    onError: (e) => message.error(showFieldErrors(form, e, errorText)),
-  });
-  return (
-    <Modal
-      open
-      title={t(`coord.action.${action}`)}
-      okText={t('app.confirm')}
-      cancelText={t('app.cancel')}
-      onCancel={onClose}
-      confirmLoading={step.isPending}
-      onOk={() => form.submit()}
-    >
-      <Form form={form} layout="vertical" onFinish={(v) => step.mutate(v)}>
-        {action === 'request_extension' && (
-          <Form.Item
-            name="deadline"
-            label={t('coord.newDeadline')}
-            rules={[{ required: true, message: t('app.required') }]}
-          >
-            <DatePicker style={{ width: '100%' }} />
-          </Form.Item>
-        )}
-        <Form.Item
-          name={field.name}
-          label={t(`coord.field.${field.name}` as 'coord.field.note')}
-          rules={field.required ? [{ required: true, message: t('app.required') }] : []}
-        >
-          <Input.TextArea rows={4} maxLength={4000} data-testid={`step-${field.name}`} />
-        </Form.Item>
-      </Form>
-    </Modal>
-  );
-}
-
 /** One item: what was assigned, its history, and the steps the server says the caller may take. */
 export function ActionItemDrawer({ id, onClose }: { id: number; onClose: () => void }) {
   const { t } = useTranslation();
@@ -150,19 +72,14 @@ export function ActionItemDrawer({ id, onClose }: { id: number; onClose: () => v
       title={t('coord.itemTitle')}
       extra={
         item && (
-          <Flex gap={8} wrap>
-            {item.can.map((a) => (
-              <Button
-                key={a}
-                type={PRIMARY.includes(a) ? 'primary' : 'default'}
-                danger={a === 'send_back' || a === 'reject_extension'}
-                onClick={() => setStep(a)}
-                data-testid={`step-${a}`}
-              >
-                {t(`coord.action.${a}`)}
-              </Button>
-            ))}
-          </Flex>
+          <StepButtons
+            can={item.can}
+            label={(a) => t(`coord.action.${a}`)}
+            primary={PRIMARY}
+            danger={['send_back', 'reject_extension']}
+            testId={(a) => `step-${a}`}
+            onPick={setStep}
+          />
         )
       }
     >
@@ -205,34 +122,59 @@ export function ActionItemDrawer({ id, onClose }: { id: number; onClose: () => v
               { label: t('coord.progress'), children: item.progress ?? '—' },
             ]}
           />
-          <Typography.Title level={5} style={{ marginTop: 24 }}>
-            {t('coord.history')}
-          </Typography.Title>
-          <Timeline
-            items={item.events.map((e) => ({
-              key: e.id,
-              color: e.action === 'close' ? 'green' : e.action === 'send_back' ? 'red' : 'blue',
-              children: (
-                <>
-                  <Typography.Text strong>
-                    {e.action === 'assign'
-                      ? t('coord.assigned')
-                      : t(`coord.action.${e.action as ActionItemAction}`)}
-                  </Typography.Text>{' '}
-                  <Typography.Text type="secondary">
-                    {e.actor} · {dateTime(e.at)}
-                  </Typography.Text>
-                  {e.note && <div>{e.note}</div>}
-                  {e.deadlineBefore && e.deadlineAfter && e.deadlineBefore !== e.deadlineAfter && (
-                    <div>
-                      {t('coord.deadlineMoved', { from: e.deadlineBefore, to: e.deadlineAfter })}
-                    </div>
-                  )}
-                </>
-              ),
-            }))}
+          <AttachmentList
+            parentKind="action_item"
+            parentId={item.id}
+            parentVersion={item.version}
           />
-          {step && <StepModal item={item} action={step} onClose={() => setStep(null)} />}
+          <StepHistory
+            title={t('coord.history')}
+            events={item.events}
+            label={(e) =>
+              e.action === 'assign'
+                ? t('coord.assigned')
+                : t(`coord.action.${e.action as ActionItemAction}`)
+            }
+            extra={(e) =>
+              e.deadlineBefore &&
+              e.deadlineAfter &&
+              e.deadlineBefore !== e.deadlineAfter && (
+                <div>
+                  {t('coord.deadlineMoved', { from: e.deadlineBefore, to: e.deadlineAfter })}
+                </div>
+              )
+            }
+          />
+          {step && (
+            <StepModal
+              title={t(`coord.action.${step}`)}
+              url={`/action-items/${item.id}/${PATH[step]}`}
+              version={item.version}
+              field={{
+                name: FIELD[step].name,
+                label: t(`coord.field.${FIELD[step].name}` as 'coord.field.note'),
+                required: FIELD[step].required,
+                testId: `step-${FIELD[step].name}`,
+              }}
+              extraFields={
+                step === 'request_extension' && (
+                  <Form.Item
+                    name="deadline"
+                    label={t('coord.newDeadline')}
+                    rules={[{ required: true, message: t('app.required') }]}
+                  >
+                    <DatePicker style={{ width: '100%' }} />
+                  </Form.Item>
+                )
+              }
+              toBody={(v) =>
+                v.deadline ? { ...v, deadline: (v.deadline as Dayjs).format('YYYY-MM-DD') } : v
+              }
+              invalidate={[['action-items'], ['action-item', item.id], ['meeting']]}
+              doneMessage={t('coord.done', { step: t(`coord.action.${step}`) })}
+              onClose={() => setStep(null)}
+            />
+          )}
         </>
       )}
     </Drawer>

@@ -22,6 +22,7 @@ import { useTranslation } from 'react-i18next';
 import { MEETING_KINDS } from '../../../domain/meetings.ts';
 import { api } from '../../api.ts';
 import { useCan } from '../../auth.tsx';
+import { AttachmentList } from '../../components/attachment-list.tsx';
 import { showFieldErrors } from '../../components/form-errors.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ErrorState, PageSpinner, useErrorText } from '../../components/states.tsx';
@@ -228,6 +229,7 @@ function MeetingDrawer({ id, onClose }: { id: number; onClose: () => void }) {
               <Typography.Paragraph key={i}>{p}</Typography.Paragraph>
             ))
           )}
+          <AttachmentList parentKind="meeting" parentId={m.id} parentVersion={m.version} />
           <Typography.Title level={5}>
             {t('coord.problems', { count: m.problems.length })}
           </Typography.Title>

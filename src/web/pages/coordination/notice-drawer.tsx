@@ -1,25 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  App,
-  Button,
-  Descriptions,
-  Drawer,
-  Flex,
-  Form,
-  Input,
-  Modal,
-  Tag,
-  Timeline,
-  Typography,
-} from 'antd';
+import { App, Button, Descriptions, Drawer, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NoticeAction, NoticeStatus } from '../../../domain/notice-workflow.ts';
 import { api } from '../../api.ts';
-import { showFieldErrors } from '../../components/form-errors.ts';
+import { AttachmentList } from '../../components/attachment-list.tsx';
 import { useLang } from '../../components/level-tag.tsx';
 import { ErrorState, PageSpinner, useErrorText } from '../../components/states.tsx';
-import { dateTime, LEVEL_COLOR } from '../../format.ts';
+import { StepButtons, StepHistory, StepModal } from '../../components/workflow-steps.tsx';
+import { LEVEL_COLOR } from '../../format.ts';
 import type { Notice, NoticeDetail } from './notice-types.ts';
 
 const PATH: Record<NoticeAction, string> = {
@@ -51,58 +40,6 @@ export function EscalatedTag({ notice }: { notice: Pick<Notice, 'escalated'> }) 
   );
 }
 
-function StepModal({
-  notice,
-  action,
-  onClose,
-}: {
-  notice: NoticeDetail;
-  action: NoticeAction;
-  onClose: () => void;
-}) {
-  const { t } = useTranslation();
-  const [form] = Form.useForm();
-  const { message } = App.useApp();
-  const errorText = useErrorText();
-  const client = useQueryClient();
-  const field = FIELD[action];
-  const step = useMutation({
-    mutationFn: (values: Record<string, unknown>) =>
-      api<NoticeDetail>(`/supervision-notices/${notice.id}/${PATH[action]}`, {
-        body: { ...values, version: notice.version },
-      }),
-    onSuccess: () => {
-      message.success(t('notice.done', { step: t(`notice.action.${action}`) }));
-      void client.invalidateQueries({ queryKey: ['notices'] });
-      void client.invalidateQueries({ queryKey: ['notice', notice.id] });
-      void client.invalidateQueries({ queryKey: ['warnings'] });
-      onClose();
-    },
-    onError: (e) => message.error(showFieldErrors(form, e, errorText)),
-  });
-  return (
-    <Modal
-      open
-      title={t(`notice.action.${action}`)}
-      okText={t('app.confirm')}
-      cancelText={t('app.cancel')}
-      onCancel={onClose}
-      confirmLoading={step.isPending}
-      onOk={() => form.submit()}
-    >
-      <Form form={form} layout="vertical" onFinish={(v) => step.mutate(v)}>
-        <Form.Item
-          name={field.name}
-          label={t(`notice.field.${field.name}`)}
-          rules={field.required ? [{ required: true, message: t('app.required') }] : []}
-        >
-          <Input.TextArea rows={4} maxLength={4000} data-testid={`notice-${field.name}`} />
-        </Form.Item>
-      </Form>
-    </Modal>
-  );
-}
-
 /** One notice: what is asked and why, the unit's answers, and the steps the server allows. */
 export function NoticeDrawer({ id, onClose }: { id: number; onClose: () => void }) {
   const { t } = useTranslation();
@@ -121,19 +58,14 @@ export function NoticeDrawer({ id, onClose }: { id: number; onClose: () => void 
       title={n ? n.number : t('notice.title')}
       extra={
         n && (
-          <Flex gap={8} wrap>
-            {n.can.map((a) => (
-              <Button
-                key={a}
-                type={a === 'send_back' ? 'default' : 'primary'}
-                danger={a === 'send_back'}
-                onClick={() => setStep(a)}
-                data-testid={`notice-step-${a}`}
-              >
-                {t(`notice.action.${a}`)}
-              </Button>
-            ))}
-          </Flex>
+          <StepButtons
+            can={n.can}
+            label={(a) => t(`notice.action.${a}`)}
+            primary={['answer', 'close']}
+            danger={['send_back']}
+            testId={(a) => `notice-step-${a}`}
+            onPick={setStep}
+          />
         )
       }
     >
@@ -189,29 +121,38 @@ export function NoticeDrawer({ id, onClose }: { id: number; onClose: () => void 
               { label: t('notice.measures'), children: n.measures ?? '—' },
             ]}
           />
-          <Typography.Title level={5} style={{ marginTop: 24 }}>
-            {t('notice.history')}
-          </Typography.Title>
-          <Timeline
-            items={n.events.map((e) => ({
-              key: e.id,
-              color: e.action === 'close' ? 'green' : e.action === 'send_back' ? 'red' : 'blue',
-              children: (
-                <>
-                  <Typography.Text strong>
-                    {e.action === 'issue'
-                      ? t('notice.issued')
-                      : t(`notice.action.${e.action as NoticeAction}`)}
-                  </Typography.Text>{' '}
-                  <Typography.Text type="secondary">
-                    {e.actor} · {dateTime(e.at)}
-                  </Typography.Text>
-                  {e.note && e.action !== 'issue' && <div>{e.note}</div>}
-                </>
-              ),
-            }))}
+          <AttachmentList
+            parentKind="supervision_notice"
+            parentId={n.id}
+            parentVersion={n.version}
           />
-          {step && <StepModal notice={n} action={step} onClose={() => setStep(null)} />}
+          <StepHistory
+            title={t('notice.history')}
+            events={n.events}
+            label={(e) =>
+              e.action === 'issue'
+                ? t('notice.issued')
+                : t(`notice.action.${e.action as NoticeAction}`)
+            }
+            // the issue's note is the notice's content, shown above
+            showNote={(e) => e.action !== 'issue'}
+          />
+          {step && (
+            <StepModal
+              title={t(`notice.action.${step}`)}
+              url={`/supervision-notices/${n.id}/${PATH[step]}`}
+              version={n.version}
+              field={{
+                name: FIELD[step].name,
+                label: t(`notice.field.${FIELD[step].name}`),
+                required: FIELD[step].required,
+                testId: `notice-${FIELD[step].name}`,
+              }}
+              invalidate={[['notices'], ['notice', n.id], ['warnings']]}
+              doneMessage={t('notice.done', { step: t(`notice.action.${step}`) })}
+              onClose={() => setStep(null)}
+            />
+          )}
         </>
       )}
     </Drawer>

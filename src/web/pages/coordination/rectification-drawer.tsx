@@ -2,17 +2,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   App,
   AutoComplete,
-  Button,
   DatePicker,
   Descriptions,
   Drawer,
   Flex,
   Form,
   Input,
-  Modal,
   Select,
   Tag,
-  Timeline,
   Typography,
 } from 'antd';
 import type { Dayjs } from 'dayjs';
@@ -23,10 +20,11 @@ import {
   type RectificationAction,
 } from '../../../domain/rectification-workflow.ts';
 import { api } from '../../api.ts';
+import { AttachmentList } from '../../components/attachment-list.tsx';
 import { FormDrawer } from '../../components/form-drawer.tsx';
 import { showFieldErrors } from '../../components/form-errors.ts';
 import { ErrorState, PageSpinner, useErrorText } from '../../components/states.tsx';
-import { dateTime } from '../../format.ts';
+import { StepButtons, StepHistory, StepModal } from '../../components/workflow-steps.tsx';
 import { useUnits } from '../../queries.ts';
 import type { ProjectPage } from '../../types.ts';
 import type { Rectification, RectificationDetail } from './rectification-types.ts';
@@ -68,57 +66,6 @@ export function RectificationStatusTag({ task }: { task: Pick<Rectification, 'st
   return <Tag color={color}>{t(`rect.status.${task.status}`)}</Tag>;
 }
 
-function StepModal({
-  task,
-  action,
-  onClose,
-}: {
-  task: RectificationDetail;
-  action: RectificationAction;
-  onClose: () => void;
-}) {
-  const { t } = useTranslation();
-  const [form] = Form.useForm();
-  const { message } = App.useApp();
-  const errorText = useErrorText();
-  const client = useQueryClient();
-  const field = FIELD[action];
-  const step = useMutation({
-    mutationFn: (values: Record<string, unknown>) =>
-      api<RectificationDetail>(`/rectifications/${task.id}/${PATH[action]}`, {
-        body: { ...values, version: task.version },
-      }),
-    onSuccess: () => {
-      message.success(t('rect.done', { step: t(`rect.action.${action}`) }));
-      void client.invalidateQueries({ queryKey: ['rectifications'] });
-      void client.invalidateQueries({ queryKey: ['rectification', task.id] });
-      onClose();
-    },
-    onError: (e) => message.error(showFieldErrors(form, e, errorText)),
-  });
-  return (
-    <Modal
-      open
-      title={t(`rect.action.${action}`)}
-      okText={t('app.confirm')}
-      cancelText={t('app.cancel')}
-      onCancel={onClose}
-      confirmLoading={step.isPending}
-      onOk={() => form.submit()}
-    >
-      <Form form={form} layout="vertical" onFinish={(v) => step.mutate(v)}>
-        <Form.Item
-          name={field.name}
-          label={t(`rect.field.${field.name}` as 'rect.field.note')}
-          rules={field.required ? [{ required: true, message: t('app.required') }] : []}
-        >
-          <Input.TextArea rows={4} maxLength={4000} data-testid={`rect-step-${field.name}`} />
-        </Form.Item>
-      </Form>
-    </Modal>
-  );
-}
-
 /** One task: the finding, the measures, the unit's answers, and the steps the server allows. */
 export function RectificationDrawer({ id, onClose }: { id: number; onClose: () => void }) {
   const { t } = useTranslation();
@@ -136,19 +83,14 @@ export function RectificationDrawer({ id, onClose }: { id: number; onClose: () =
       title={t('rect.title')}
       extra={
         task && (
-          <Flex gap={8} wrap>
-            {task.can.map((a) => (
-              <Button
-                key={a}
-                type={PRIMARY.includes(a) ? 'primary' : 'default'}
-                danger={a === 'send_back'}
-                onClick={() => setStep(a)}
-                data-testid={`rect-step-${a}`}
-              >
-                {t(`rect.action.${a}`)}
-              </Button>
-            ))}
-          </Flex>
+          <StepButtons
+            can={task.can}
+            label={(a) => t(`rect.action.${a}`)}
+            primary={PRIMARY}
+            danger={['send_back']}
+            testId={(a) => `rect-step-${a}`}
+            onPick={setStep}
+          />
         )
       }
     >
@@ -193,29 +135,37 @@ export function RectificationDrawer({ id, onClose }: { id: number; onClose: () =
               { label: t('rect.evidence'), children: task.evidence ?? '—' },
             ]}
           />
-          <Typography.Title level={5} style={{ marginTop: 24 }}>
-            {t('rect.history')}
-          </Typography.Title>
-          <Timeline
-            items={task.events.map((e) => ({
-              key: e.id,
-              color: e.action === 'close' ? 'green' : e.action === 'send_back' ? 'red' : 'blue',
-              children: (
-                <>
-                  <Typography.Text strong>
-                    {e.action === 'issue'
-                      ? t('rect.issued')
-                      : t(`rect.action.${e.action as RectificationAction}`)}
-                  </Typography.Text>{' '}
-                  <Typography.Text type="secondary">
-                    {e.actor} · {dateTime(e.at)}
-                  </Typography.Text>
-                  {e.note && <div>{e.note}</div>}
-                </>
-              ),
-            }))}
+          <AttachmentList
+            parentKind="rectification"
+            parentId={task.id}
+            parentVersion={task.version}
+            title={t('attachments.evidence')}
           />
-          {step && <StepModal task={task} action={step} onClose={() => setStep(null)} />}
+          <StepHistory
+            title={t('rect.history')}
+            events={task.events}
+            label={(e) =>
+              e.action === 'issue'
+                ? t('rect.issued')
+                : t(`rect.action.${e.action as RectificationAction}`)
+            }
+          />
+          {step && (
+            <StepModal
+              title={t(`rect.action.${step}`)}
+              url={`/rectifications/${task.id}/${PATH[step]}`}
+              version={task.version}
+              field={{
+                name: FIELD[step].name,
+                label: t(`rect.field.${FIELD[step].name}` as 'rect.field.note'),
+                required: FIELD[step].required,
+                testId: `rect-step-${FIELD[step].name}`,
+              }}
+              invalidate={[['rectifications'], ['rectification', task.id]]}
+              doneMessage={t('rect.done', { step: t(`rect.action.${step}`) })}
+              onClose={() => setStep(null)}
+            />
+          )}
         </section>
       )}
     </Drawer>

@@ -1,4 +1,4 @@
-import { DesktopOutlined } from '@ant-design/icons';
+import { DesktopOutlined, FileWordOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import {
   Badge,
@@ -19,7 +19,7 @@ import { Link, useNavigate } from 'react-router';
 import { subtractWan } from '../../../domain/money.ts';
 import { formatYearMonth } from '../../../domain/periods.ts';
 import { LEVELS, type Level } from '../../../domain/warning-rules.ts';
-import { api } from '../../api.ts';
+import { api, downloadUrl } from '../../api.ts';
 import { useCan } from '../../auth.tsx';
 import { EChart, loadCharts } from '../../components/echart.tsx';
 import { LevelDot, LevelTag, reasonText, useLang } from '../../components/level-tag.tsx';
@@ -224,6 +224,7 @@ export default function DashboardPage() {
   const [groupBy, setGroupBy] = useState<'area' | 'tag'>('area');
   const [lineage, setLineage] = useState<LineageFigure | null>(null);
   const canReview = useCan('report.review');
+  const canBulletin = useCan('document.read');
   const [knownTags, setKnownTags] = useState<string[]>([]);
   const pending = useQuery({
     queryKey: ['reports', 'submitted-count'],
@@ -304,9 +305,25 @@ export default function DashboardPage() {
           </>
         }
         extra={
-          <Button icon={<DesktopOutlined />} onClick={() => navigate('/screen')}>
-            {t('dashboard.openScreen')}
-          </Button>
+          <Space>
+            {/* the server says who may (document.read); the month is the one on screen */}
+            {canBulletin && (
+              <Tooltip
+                title={t('dashboard.downloadBulletinHint', { month: formatYearMonth(through) })}
+              >
+                <Button
+                  icon={<FileWordOutlined />}
+                  href={downloadUrl('/documents/bulletin', { month: formatYearMonth(through) })}
+                  data-testid="download-bulletin"
+                >
+                  {t('dashboard.downloadBulletin')}
+                </Button>
+              </Tooltip>
+            )}
+            <Button icon={<DesktopOutlined />} onClick={() => navigate('/screen')}>
+              {t('dashboard.openScreen')}
+            </Button>
+          </Space>
         }
       />
       <FilterBar filters={filters} setFilters={setFilters} tags={tags} />

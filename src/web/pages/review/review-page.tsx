@@ -14,6 +14,7 @@ import {
   Tooltip,
 } from 'antd';
 import { Decimal } from 'decimal.js';
+import type { TFunction } from 'i18next';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -43,7 +44,7 @@ function hintsFor(
   r: Report,
   last: Report | undefined,
   plan: Plan | null | undefined,
-  t: ReturnType<typeof useTranslation>['t'],
+  t: TFunction,
 ): Hint[] {
   const hints: Hint[] = [];
   const inv = new Decimal(r.investment);
