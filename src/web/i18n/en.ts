@@ -544,6 +544,7 @@ export const en: Messages = {
     created: 'Unit "{{name}}" created',
   },
   coord: {
+    period: '{{from}} to {{to}}',
     summary: '{{total}} items, {{overdue}} overdue',
     overdueOnly: 'Overdue only',
     overdueDays: '{{count}} days overdue',

@@ -528,6 +528,7 @@ export const zhCN = {
     created: '已新建单位“{{name}}”',
   },
   coord: {
+    period: '{{from}} 至 {{to}}',
     summary: '共 {{total}} 项，其中逾期 {{overdue}} 项',
     overdueOnly: '只看逾期',
     overdueDays: '逾期{{count}}天',

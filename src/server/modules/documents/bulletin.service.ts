@@ -122,6 +122,7 @@ function flaggedBlocks(d: DispatchResult): DocumentBlock[] {
     blocks.push({
       kind: 'table',
       caption: '表2　督办和提请关注项目',
+      fontPt: 10.5,
       columns: [
         { header: '序号', align: 'center', widthPct: 7 },
         { header: '项目名称', align: 'left', widthPct: 23 },
@@ -202,6 +203,7 @@ export async function buildBulletin(
     blocks.push({
       kind: 'table',
       caption: `表${d.flagged.length > 0 ? 3 : 2}　逾期未办结的交办事项`,
+      fontPt: 10.5,
       columns: [
         { header: '序号', align: 'center', widthPct: 8 },
         { header: '交办事项', align: 'left', widthPct: 44 },

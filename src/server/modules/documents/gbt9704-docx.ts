@@ -111,8 +111,9 @@ const THIN = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
 function table(block: Extract<DocumentBlock, { kind: 'table' }>): (Paragraph | Table)[] {
   const cols = block.columns;
   // 4号 (14 pt) fits up to four columns on 156 mm; wider tables drop to 小四 (12 pt).
-  const sizePt = cols.length > 4 ? 12 : 14;
-  const cellLine = pt(sizePt * 1.3);
+  const sizePt = block.fontPt ?? (cols.length > 4 ? 12 : 14);
+  // 五号 lists run many rows of wrapped reasons: set tighter, as printed tables are
+  const cellLine = pt(sizePt * (sizePt < 12 ? 1.1 : 1.3));
   const given = cols.reduce((s, c) => s + (c.widthPct ?? 0), 0);
   const rest = cols.filter((c) => c.widthPct === undefined).length;
   const pcts = cols.map((c) => c.widthPct ?? (rest > 0 ? Math.max(100 - given, 0) / rest : 0));
@@ -123,7 +124,10 @@ function table(block: Extract<DocumentBlock, { kind: 'table' }>): (Paragraph | T
     new TableCell({
       width: { size: widths[i]!, type: WidthType.DXA },
       verticalAlign: VerticalAlignTable.CENTER,
-      margins: { top: 30, bottom: 30, left: 60, right: 60 },
+      margins:
+        sizePt < 12
+          ? { top: 0, bottom: 0, left: 30, right: 30 }
+          : { top: 30, bottom: 30, left: 60, right: 60 },
       children: [
         new Paragraph({
           alignment: o.header
@@ -150,7 +154,8 @@ function table(block: Extract<DocumentBlock, { kind: 'table' }>): (Paragraph | T
     out.push(
       new Paragraph({
         alignment: AlignmentType.CENTER,
-        spacing: exactLine(),
+        // a 4号 caption sits on its own 22 pt line, as the 单位 line does, not on a body line
+        spacing: { line: pt(22), lineRule: LineRuleType.EXACT, before: 0, after: 0 },
         keepNext: true,
         children: [run(block.caption, { font: GBT9704_FONTS.heading1, sizePt: 14 })],
       }),
@@ -263,16 +268,18 @@ function blockToDocx(block: DocumentBlock): (Paragraph | Table)[] {
 function signature(sig: { issuer: string; date: string }): Paragraph[] {
   const dateRight = 4;
   const issuerRight = Math.max(dateRight + (sig.date.length - sig.issuer.length) / 2, 2);
-  const line = (text: string, rightChars: number) =>
+  const line = (text: string, rightChars: number, keepNext = true) =>
     new Paragraph({
       alignment: AlignmentType.RIGHT,
       indent: { right: Math.round(rightChars * CHAR) },
       spacing: exactLine(),
-      keepNext: true,
+      // the date ends the document: "keep with next" there pushes the block to a page of its own
+      keepNext,
       children: [run(text, { font: GBT9704_FONTS.body, sizePt: BODY_PT })],
     });
+  // one blank line under the text: a generated document carries no seal (§7.3.5.2)
   const blank = new Paragraph({ spacing: exactLine(), keepNext: true, children: [] });
-  return [blank, blank, line(sig.issuer, issuerRight), line(sig.date, dateRight)];
+  return [blank, line(sig.issuer, issuerRight), line(sig.date, dateRight, false)];
 }
 
 /** "— N —" in 4号宋体, one character in from the outside edge: right on odd pages, left on even. */

@@ -32,6 +32,9 @@ export type DocumentBlock =
       rows: string[][];
       /** rows (indexes) drawn bold, e.g. a 合计 row */
       boldRows?: number[];
+      /** the cells' size: by default 4号 (14 pt) up to four columns, 小四 (12 pt) above; a
+       * long list of one-line reasons may use 五号 (10.5 pt) to keep a bulletin to two pages */
+      fontPt?: 10.5 | 12 | 14;
     }
   | {
       kind: 'image';

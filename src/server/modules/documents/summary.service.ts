@@ -230,12 +230,8 @@ export async function buildSummary(
 
   const dash = (filter: Record<string, string | undefined> = {}) =>
     link('/dashboard', { through: ym(through), ...filter });
-  // The warnings page filters by month, level, area and unit; a tag's warnings are on the
-  // dashboard (which filters by tag and lists the flagged projects).
   const warn = (level: string, filter: Record<string, string | undefined> = {}) =>
-    filter.tag
-      ? link('/dashboard', { through: ym(through), ...filter })
-      : link('/warnings', { month: ym(through), level, ...filter });
+    link('/warnings', { month: ym(through), level, ...filter });
   const period = { from: p.from, to: p.to };
 
   const sections: SummarySection[] = [];

@@ -235,7 +235,7 @@ describe('buildSummary', () => {
     expect(model.figures['actionItems.created']?.value).toBe(String(stats.actionItems.created));
     // links to the rows behind the figures
     expect(model.figures['warnings.sixKey.yellow']?.link).toBe(
-      `/dashboard?through=2023-06&tag=${encodeURIComponent('六重')}`,
+      `/warnings?month=2023-06&level=yellow&tag=${encodeURIComponent('六重')}`,
     );
     expect(model.figures['warnings.all.red']?.link).toBe('/warnings?month=2023-06&level=red');
     expect(model.figures['meetings.taskForce']?.link).toBe(

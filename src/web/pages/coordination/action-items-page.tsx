@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ACTION_ITEM_STATUSES } from '../../../domain/action-item-workflow.ts';
 import { api } from '../../api.ts';
 import { PageHeader } from '../../components/page-header.tsx';
+import { PeriodTag, usePeriodParams } from '../../components/period-tag.tsx';
 import { ErrorState } from '../../components/states.tsx';
 import { useUrlParams } from '../../url-params.ts';
 import { ActionItemDrawer } from './action-item-drawer.tsx';
@@ -18,11 +19,12 @@ export default function ActionItemsPage() {
   const overdue = params.get('overdue') === 'true';
   const open = Number(params.get('id')) || null;
   const page = Number(params.get('page')) || 1;
+  const { from, to } = usePeriodParams();
   const q = useQuery({
-    queryKey: ['action-items', { status, overdue, page }],
+    queryKey: ['action-items', { status, overdue, from, to, page }],
     queryFn: () =>
       api<ActionItemPage>('/action-items', {
-        query: { status, overdue: overdue ? 'true' : undefined, page, pageSize: 50 },
+        query: { status, overdue: overdue ? 'true' : undefined, from, to, page, pageSize: 50 },
       }),
     placeholderData: keepPreviousData,
   });
@@ -50,6 +52,7 @@ export default function ActionItemsPage() {
             onChange={(v) => set({ status: v ?? null, page: null })}
             options={ACTION_ITEM_STATUSES.map((s) => ({ value: s, label: t(`coord.status.${s}`) }))}
           />
+          <PeriodTag />
         </Flex>
         {q.isError ? (
           <ErrorState error={q.error} onRetry={() => q.refetch()} />

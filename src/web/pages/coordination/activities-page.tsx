@@ -22,6 +22,7 @@ import { api, type Json } from '../../api.ts';
 import { useCan } from '../../auth.tsx';
 import { showFieldErrors } from '../../components/form-errors.ts';
 import { PageHeader } from '../../components/page-header.tsx';
+import { PeriodTag, usePeriodParams } from '../../components/period-tag.tsx';
 import { ErrorState, useErrorText } from '../../components/states.tsx';
 import { useUnits } from '../../queries.ts';
 import { useUrlParams } from '../../url-params.ts';
@@ -115,9 +116,11 @@ export default function ActivitiesPage() {
   const page = Number(params.get('page')) || 1;
   const [creating, setCreating] = useState(false);
   const canWrite = useCan('coordination.write');
+  const { from, to } = usePeriodParams();
   const q = useQuery({
-    queryKey: ['activities', { kind, page }],
-    queryFn: () => api<ActivityPage>('/activities', { query: { kind, page, pageSize: 50 } }),
+    queryKey: ['activities', { kind, from, to, page }],
+    queryFn: () =>
+      api<ActivityPage>('/activities', { query: { kind, from, to, page, pageSize: 50 } }),
     placeholderData: keepPreviousData,
   });
   return (
@@ -144,6 +147,7 @@ export default function ActivitiesPage() {
             ...ACTIVITY_KINDS.map((k) => ({ label: t(`stats.activity.${k}`), value: k })),
           ]}
         />
+        <PeriodTag />
         {q.isError ? (
           <ErrorState error={q.error} onRetry={() => q.refetch()} />
         ) : (

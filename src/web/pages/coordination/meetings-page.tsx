@@ -25,6 +25,7 @@ import { useCan } from '../../auth.tsx';
 import { AttachmentList } from '../../components/attachment-list.tsx';
 import { showFieldErrors } from '../../components/form-errors.ts';
 import { PageHeader } from '../../components/page-header.tsx';
+import { PeriodTag, usePeriodParams } from '../../components/period-tag.tsx';
 import { ErrorState, PageSpinner, useErrorText } from '../../components/states.tsx';
 import { useUnits } from '../../queries.ts';
 import { useUrlParams } from '../../url-params.ts';
@@ -268,11 +269,12 @@ export default function MeetingsPage() {
   const [creating, setCreating] = useState(false);
   const canWrite = useCan('coordination.write');
   const kind = params.get('kind') ?? undefined;
+  const { from, to } = usePeriodParams();
   const open = Number(params.get('id')) || null;
   const page = Number(params.get('page')) || 1;
   const q = useQuery({
-    queryKey: ['meetings', { kind, page }],
-    queryFn: () => api<MeetingPage>('/meetings', { query: { kind, page, pageSize: 50 } }),
+    queryKey: ['meetings', { kind, from, to, page }],
+    queryFn: () => api<MeetingPage>('/meetings', { query: { kind, from, to, page, pageSize: 50 } }),
     placeholderData: keepPreviousData,
   });
   return (
@@ -302,6 +304,7 @@ export default function MeetingsPage() {
           onChange={(v) => set({ kind: v ?? null, page: null })}
           options={MEETING_KINDS.map((k) => ({ value: k, label: t(`coord.kinds.${k}`) }))}
         />
+        <PeriodTag />
         {q.isError ? (
           <ErrorState error={q.error} onRetry={() => q.refetch()} />
         ) : (

@@ -258,16 +258,17 @@ export default function WarningsPage() {
   const period = parseYearMonth(params.get('month') ?? '') ?? latest.data ?? null;
   const level = (params.get('level') as Level | null) ?? undefined;
   const area = params.get('area') ?? undefined;
+  const tag = params.get('tag') ?? undefined;
   const unitId = params.get('unitId') ? Number(params.get('unitId')) : undefined;
   const [overriding, setOverriding] = useState<Standing | null>(null);
   const [history, setHistory] = useState<Standing | null>(null);
   const tab = params.get('tab') ?? 'list';
 
   const q = useQuery({
-    queryKey: ['warnings', period && formatYearMonth(period), area, unitId],
+    queryKey: ['warnings', period && formatYearMonth(period), area, tag, unitId],
     queryFn: ({ signal }) =>
       api<Standing[]>('/warnings', {
-        query: { month: formatYearMonth(period!), area, unitId },
+        query: { month: formatYearMonth(period!), area, tag, unitId },
         signal,
       }),
     enabled: !!period,
@@ -337,6 +338,18 @@ export default function WarningsPage() {
             style={{ width: 170 }}
             options={(areas.data ?? []).map((a) => ({ value: a.name, label: a.name }))}
             onChange={(v) => set({ area: v })}
+          />
+          <Select
+            aria-label={t('filters.tag')}
+            allowClear
+            placeholder={t('filters.allTags')}
+            value={tag}
+            style={{ width: 130 }}
+            // tags have no list of their own: those of the projects listed, and the one chosen
+            options={[...new Set([...(tag ? [tag] : []), ...all.flatMap((s) => s.tags)])]
+              .sort()
+              .map((x) => ({ value: x, label: x }))}
+            onChange={(v) => set({ tag: v })}
           />
           <Select
             aria-label={t('filters.unit')}
