@@ -6,6 +6,9 @@
  * Then the goals (issue 11 on): figures against a limit, e.g. the demo office's monthly
  * bulletin (bench/bulletin.ts, also runnable alone), printed ok or MISSED; a miss never fails.
  */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { createDb } from '../src/server/db.ts';
 import { dispatchFigures } from '../src/server/modules/dispatch/dispatch.service.ts';
@@ -115,3 +118,48 @@ for (const g of GOALS) {
     `goal ${g.name.padEnd(14)} ${v.toFixed(0).padStart(7)} ≤ ${g.limit}  ${v <= g.limit ? 'ok' : 'MISSED'}`,
   );
 }
+
+// The run's record (issue 12): machine, versions, date, every figure and each goal's verdict,
+// so two runs (or two machines) can be compared without re-reading a console.
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  dependencies: Record<string, string>;
+};
+const results = {
+  date: new Date().toISOString(),
+  machine: {
+    platform: `${os.platform()} ${os.release()}`,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? null,
+    memoryGB: Math.round(os.totalmem() / 1024 ** 3),
+    loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
+  },
+  versions: {
+    node: process.version,
+    database: database.kind,
+    pglite: pkg.dependencies['@electric-sql/pglite'],
+    pg: pkg.dependencies.pg,
+    drizzle: pkg.dependencies['drizzle-orm'],
+  },
+  figures: {
+    projects: N,
+    approvedReports: reports.length,
+    loadMs: Math.round(loadMs),
+    baselineMs: Number(baseline.toFixed(1)),
+    dispatchMs: Number(dispatch.toFixed(1)),
+    dispatchRatio: Number((dispatch / baseline).toFixed(2)),
+    dispatchTagMs: Number(filtered.toFixed(1)),
+    dispatchTagRatio: Number((filtered / baseline).toFixed(2)),
+    rssMB: Math.round(rss),
+    ...Object.fromEntries(Object.entries(measured).map(([k, v]) => [k, Math.round(v)])),
+  },
+  goals: GOALS.map((g) => ({
+    name: g.name,
+    value: Math.round(measured[g.name]!),
+    limit: g.limit,
+    ok: measured[g.name]! <= g.limit,
+  })),
+};
+const out = new URL('./results/latest.json', import.meta.url);
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`written: ${fileURLToPath(out)}`);

@@ -389,7 +389,8 @@ export default function WarningsPage() {
             { title: t('filters.unit'), width: 150, render: (_, s) => s.ownerUnit ?? '—' },
             {
               title: t('warnings.final'),
-              width: 120,
+              // wide enough for 提请关注 · 已人工调整 on one line
+              width: 160,
               render: (_, s) => (
                 <>
                   <LevelTag level={s.level} overridden={s.level !== s.computedLevel} />
