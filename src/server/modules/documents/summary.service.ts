@@ -109,46 +109,26 @@ export function summaryPeriod(from: string, to: string): SummaryPeriod {
   const nextEnd = addMonths(nextFrom, span - 1);
   const nextTo = `${nextEnd.year}-${pad(nextEnd.month)}-${pad(lastDay(nextEnd.year, nextEnd.month))}`;
   const ytdLabel = toMonth === 1 ? '1月' : `1—${toMonth}月`;
+  const common = { from, to, year, fromMonth, toMonth, nextFrom, nextTo, ytdLabel };
   if (is('01-01', '06-30'))
     return {
-      from,
-      to,
-      year,
-      fromMonth,
-      toMonth,
+      ...common,
       label: '上半年',
       nextLabel: '下半年',
-      nextFrom,
-      nextTo,
-      ytdLabel,
       title: (o) => `${o}${year}年上半年工作总结和下半年工作计划`,
     };
   if (is('07-01', '12-31'))
     return {
-      from,
-      to,
-      year,
-      fromMonth,
-      toMonth,
+      ...common,
       label: '下半年',
       nextLabel: `${year + 1}年`,
-      nextFrom,
-      nextTo,
-      ytdLabel,
       title: (o) => `${o}${year}年下半年工作总结和${year + 1}年工作计划`,
     };
   if (is('01-01', '12-31'))
     return {
-      from,
-      to,
-      year,
-      fromMonth,
-      toMonth,
+      ...common,
       label: `${year}年`,
       nextLabel: `${year + 1}年`,
-      nextFrom,
-      nextTo,
-      ytdLabel,
       title: (o) => `${o}${year}年度工作总结和${year + 1}年工作计划`,
     };
   const label = wholeMonths
@@ -157,16 +137,9 @@ export function summaryPeriod(from: string, to: string): SummaryPeriod {
       : `${fromMonth}—${toMonth}月`
     : `${dateZh(from)}至${dateZh(to)}`;
   return {
-    from,
-    to,
-    year,
-    fromMonth,
-    toMonth,
+    ...common,
     label,
     nextLabel: '下一阶段',
-    nextFrom,
-    nextTo,
-    ytdLabel,
     title: (o) => `${o}${year}年${label}工作总结和下一阶段工作计划`,
   };
 }
