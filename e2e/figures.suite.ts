@@ -1,7 +1,8 @@
 /**
  * Figures that agree everywhere (issue 15, items 1, 2 and 4): a submitted but unreviewed report
  * moves nobody's default month, each card's lineage totals to its card under filters, and one
- * milestone shows one delay on the dashboard and on its project page.
+ * milestone shows one delay on the dashboard and on its project page; the coordinator's
+ * milestone threshold changes the server's colour and the page's alike (issue 12).
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -159,6 +160,74 @@ describe('figures that agree everywhere', () => {
     const december = p.page.locator('[data-testid="month-rate"][data-month="12"]');
     await expect.poll(() => december.textContent()).toBe(`${quoted}%`);
     await shot(p.page, 'project-series-one-rate-zh');
+    expect(p.errors).toEqual([]);
+    await p.context.close();
+  });
+
+  test('the milestone threshold changes the server’s colour and the page’s alike (issue 12)', async () => {
+    const p = await person(browser, baseURL, { viewport: DESKTOP, as: 'coord' });
+    const api = p.context.request;
+    const csrf = ((await (await api.get('/api/auth/me')).json()) as { csrfToken: string })
+      .csrfToken;
+    const before = (await (await api.get('/api/settings/warnings')).json()) as Record<
+      string,
+      unknown
+    > & { version: number; milestoneRedAfterDays: number };
+    expect(before.milestoneRedAfterDays).toBe(30);
+    const list = (await (await api.get('/api/projects?pageSize=50')).json()) as {
+      items: Project[];
+    };
+    const project = list.items.find((x) => x.code !== 'KXC-028')!;
+    // planned 2024-11-16, not done: 45 days late at 2024-12-31, the demo's month
+    const name = '阈值核对节点';
+    const added = await api.post(`/api/projects/${encodeURIComponent(project.code)}/milestones`, {
+      headers: { 'x-csrf-token': csrf },
+      data: { kind: 'custom', name, plannedDate: '2024-11-16' },
+    });
+    expect(added.status(), await added.text()).toBe(201);
+    const milestone = (await added.json()) as { id: number; version: number };
+
+    /** The milestone's level in the /api/warnings reasons and on the project page. */
+    const levels = async () => {
+      const all = (await (await api.get('/api/warnings?month=2024-12')).json()) as {
+        projectId: number;
+        reasons: { rule: string; level: string; zh: string }[];
+      }[];
+      const reason = all
+        .find((s) => s.projectId === project.id)
+        ?.reasons.find((r) => r.rule === 'milestone' && r.zh.includes(name));
+      await p.page.goto(`/projects/${encodeURIComponent(project.code)}?tab=milestones`);
+      await settled(p.page);
+      const state = p.page.locator(`[data-testid="milestone-state"][data-milestone="${name}"]`);
+      await expect.poll(() => state.first().textContent()).toContain('45');
+      return { server: reason?.level, page: await state.first().getAttribute('data-level') };
+    };
+    expect(await levels()).toEqual({ server: 'red', page: 'red' });
+
+    // the coordinator moves the threshold to 60 days on the settings tab
+    await p.page.goto('/warnings?tab=thresholds');
+    await settled(p.page);
+    const days = p.page.locator('#milestoneRedAfterDays');
+    await days.fill('60');
+    await p.page.getByRole('button', { name: /保\s*存/ }).click();
+    await p.page.getByText('阈值已保存').waitFor();
+    await shot(p.page, 'warnings-threshold-60-zh');
+    expect(await levels()).toEqual({ server: 'yellow', page: 'yellow' });
+    await shot(p.page, 'project-milestone-threshold-60-zh');
+
+    // leave the office as it was for the suites after this one
+    const now = (await (await api.get('/api/settings/warnings')).json()) as { version: number };
+    const { version: _v, ...thresholds } = before;
+    const restored = await api.put('/api/settings/warnings', {
+      headers: { 'x-csrf-token': csrf },
+      data: { ...thresholds, version: now.version },
+    });
+    expect(restored.status(), await restored.text()).toBe(200);
+    const done = await api.patch(`/api/milestones/${milestone.id}`, {
+      headers: { 'x-csrf-token': csrf },
+      data: { actualDate: '2024-11-16', version: milestone.version },
+    });
+    expect(done.status(), await done.text()).toBe(200);
     expect(p.errors).toEqual([]);
     await p.context.close();
   });

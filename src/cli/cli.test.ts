@@ -6,7 +6,10 @@ import { type CliTarget, createCliTarget } from '../../test/cli-harness.ts';
 
 let target: CliTarget;
 beforeAll(async () => {
-  target = await createCliTarget('tiaodu-cli');
+  // An empty database, not the run's migrated one: the first command, a process of its own,
+  // migrates it itself. The others run in-process; the exit codes are checked again on real
+  // processes (`spawned`).
+  target = await createCliTarget('tiaodu-cli', { fresh: true, inProcess: true });
 });
 afterAll(() => target?.cleanup());
 
@@ -24,7 +27,7 @@ const KINDS = { task_force: 0, coordination: 0, regular: 0, site_visit: 0 };
 
 describe('tiaodu CLI', () => {
   it('works on an empty database without loading the demo', async () => {
-    const r = await tiaodu('dashboard', '--year', '2023', '--through', '2023-06', '--json');
+    const r = await target.spawned('dashboard', '--year', '2023', '--through', '2023-06', '--json');
     expect(r.code, r.stderr).toBe(0);
     const d = JSON.parse(r.stdout);
     expect(d).toMatchObject({
@@ -37,7 +40,7 @@ describe('tiaodu CLI', () => {
   });
 
   it('refuses a bad month with a clear error and a non-zero exit', async () => {
-    const r = await tiaodu('dashboard', '--year', '2023', '--through', '2023-13');
+    const r = await target.spawned('dashboard', '--year', '2023', '--through', '2023-13');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/YYYY-MM/);
     const mismatch = await tiaodu('dashboard', '--year', '2024', '--through', '2023-06');
@@ -266,7 +269,7 @@ describe('tiaodu CLI', () => {
   });
 
   it('refuses to load the demo twice', async () => {
-    const r = await tiaodu('demo');
+    const r = await target.spawned('demo');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/已有项目/);
   });

@@ -124,7 +124,8 @@ describe('production', () => {
 
   it('`restore` into production leaves the demo accounts disabled and says so', async () => {
     // a development backup that still has live demo accounts
-    const source = await createCliTarget('tiaodu-prod-source');
+    // the development side in-process; the restore into production in a process of its own
+    const source = await createCliTarget('tiaodu-prod-source', { inProcess: true });
     try {
       const database = await source.open();
       try {
@@ -157,7 +158,8 @@ describe('production', () => {
 
 describe('users reset-password', () => {
   it("resets the account no web duty may reset: the security admin's own", async () => {
-    const target = await createCliTarget('tiaodu-reset');
+    // in-process commands; the refusal's exit code on a real process
+    const target = await createCliTarget('tiaodu-reset', { inProcess: true });
     try {
       const created = await target.tiaodu(
         'users',
@@ -172,7 +174,7 @@ describe('users reset-password', () => {
       expect(r.code, r.stderr).toBe(0);
       const temporary = r.stdout.trim().split('\n').at(-1)!;
       expect(temporary.length).toBeGreaterThanOrEqual(12);
-      const missing = await target.tiaodu('users', 'reset-password', '--username', 'nobody');
+      const missing = await target.spawned('users', 'reset-password', '--username', 'nobody');
       expect(missing.code).not.toBe(0);
       expect(missing.stderr).toMatch(/nobody/);
       const database = await target.open();

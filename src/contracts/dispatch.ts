@@ -44,6 +44,16 @@ export const lineageQuery = dispatchQuery.extend({
 });
 
 const levelOut = z.enum(LEVELS);
+/** A project in a list of figures: who it is and its level for the month (final and computed). */
+const projectLevelOut = {
+  projectId: z.number().int(),
+  code: z.string(),
+  name: z.string(),
+  area: z.string().nullable(),
+  ownerUnit: z.string().nullable(),
+  level: levelOut,
+  computedLevel: levelOut,
+};
 /** A figure's lineage: the rows (projects) behind one dashboard card, and their total. */
 export const lineageOutput = z.object({
   figure: z.enum(LINEAGE_FIGURES),
@@ -59,13 +69,7 @@ export const lineageOutput = z.object({
   pageSize: z.number().int(),
   rows: z.array(
     z.object({
-      projectId: z.number().int(),
-      code: z.string(),
-      name: z.string(),
-      area: z.string().nullable(),
-      ownerUnit: z.string().nullable(),
-      level: levelOut,
-      computedLevel: levelOut,
+      ...projectLevelOut,
       /** this row's part of the figure (for rate: its own rate, one decimal, or null) */
       value: z.string().nullable(),
       annualTarget: z.string(),
@@ -78,3 +82,108 @@ export const lineageOutput = z.object({
   ),
 });
 export type Lineage = z.infer<typeof lineageOutput>;
+
+const figuresOut = {
+  projects: z.number().int(),
+  /** projects with an investment plan for the year; the sums below cover only these */
+  plannedProjects: z.number().int(),
+  annualTarget: z.string(),
+  timingTarget: z.string(),
+  actual: z.string(),
+  initialAnnualTarget: z.string(),
+  initialTimingTarget: z.string(),
+  /** percentages with one decimal; null when the target is zero */
+  rateVsTiming: z.string().nullable(),
+  rateVsAnnual: z.string().nullable(),
+  aboveInitialPlan: z.string().nullable(),
+  warnings: z.object({ green: z.number().int(), yellow: z.number().int(), red: z.number().int() }),
+};
+
+const reasonOut = z.object({
+  rule: z.enum(['investment', 'milestone', 'reporting']),
+  level: levelOut,
+  zh: z.string(),
+  en: z.string(),
+});
+
+/** GET /api/dispatch: the dispatch figures (调度数据), every figure the dashboard shows. */
+export const dispatchOutput = z.object({
+  ...figuresOut,
+  year: z.number().int(),
+  through: z.string(),
+  byArea: z.array(z.object({ area: z.string(), ...figuresOut })),
+  byTag: z.array(z.object({ tag: z.string(), ...figuresOut })),
+  series: z.array(
+    z.object({ month: z.number().int(), timingTarget: z.string(), actual: z.string().nullable() }),
+  ),
+  /** the worst first, at most DISPATCH_LIST_LIMIT; flaggedCount says how many there are */
+  flagged: z.array(
+    z.object({
+      ...projectLevelOut,
+      overrideReason: z.string().nullable(),
+      reasons: z.array(reasonOut),
+    }),
+  ),
+  /** this month's approved investment (本月完成) */
+  monthActual: z.string(),
+  /** cumulative actual less the timing target (较时序目标) */
+  gapVsTiming: z.string(),
+  flaggedCount: z.number().int(),
+  /** the oldest first, at most DISPATCH_LIST_LIMIT; overdueCount says how many there are */
+  overdueMilestones: z.array(
+    z.object({
+      projectId: z.number().int(),
+      code: z.string(),
+      name: z.string(),
+      milestone: z.string(),
+      plannedDate: z.string(),
+      daysLate: z.number().int(),
+      level: levelOut,
+      asOf: z.string(),
+    }),
+  ),
+  overdueCount: z.number().int(),
+});
+
+/** How many flagged projects and late milestones the dashboard's answer lists. */
+export const DISPATCH_LIST_LIMIT = 100;
+
+/** GET /api/warnings: each project's level for the month with its reasons, worst first. */
+export const warningsOutput = z.array(
+  z.object({
+    projectId: z.number().int(),
+    code: z.string(),
+    name: z.string(),
+    area: z.string().nullable(),
+    category: z.string().nullable(),
+    ownerUnit: z.string().nullable(),
+    ownerUnitId: z.number().int().nullable(),
+    tags: z.array(z.string()),
+    computedLevel: levelOut,
+    reasons: z.array(reasonOut),
+    overrideLevel: levelOut.nullable(),
+    overrideReason: z.string().nullable(),
+    /** the override when there is one, else the computed level */
+    level: levelOut,
+    /** the supervision notice (督办单) issued from this warning, if any */
+    notice: z
+      .object({
+        id: z.number().int(),
+        number: z.string(),
+        status: z.string(),
+        statusZh: z.string(),
+      })
+      .nullable(),
+    /** a red warning without a notice, for someone who issues notices */
+    canIssueNotice: z.boolean(),
+  }),
+);
+
+/** GET/PUT /api/settings/warnings: the office's thresholds and the version to send back. */
+export const thresholdsOutput = z.object({
+  investmentGreenAtPercent: z.number(),
+  investmentRedBelowPercent: z.number(),
+  milestoneRedAfterDays: z.number().int(),
+  missingReportLevel: levelOut,
+  version: z.number().int(),
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROJECT_PHASES } from '../domain/milestones.ts';
+import { LEVELS } from '../domain/warning-rules.ts';
 import { id, isoDate, nonNegativeAmount, version, yearMonth } from './common.ts';
 
 const text = (max: number) => z.string().trim().max(max);
@@ -67,3 +68,105 @@ export const unitInput = z.object({
   shortName: text(50).nullish(),
   kind: z.enum(['office', 'owner', 'department']).default('owner'),
 });
+
+const levelOut = z.enum(LEVELS);
+/** One reason of a warning level, as a sentence with its numbers in both languages. */
+export const warningReasonOutput = z.object({
+  rule: z.enum(['investment', 'milestone', 'reporting']),
+  level: levelOut,
+  zh: z.string(),
+  en: z.string(),
+});
+
+/** A project's level for a month as the warning engine computes it (ledger rows, project page). */
+export const standingOutput = z.object({
+  /** the final level: the coordinator's override when there is one, else the computed one */
+  level: levelOut,
+  computedLevel: levelOut,
+  reasons: z.array(warningReasonOutput),
+});
+
+export const projectStandingQuery = z.object({
+  /** the month (YYYY-MM); the office's default month when left out */
+  month: yearMonth.optional(),
+});
+
+/** `GET /api/projects/:code/standing`: one project's standing, evaluated for that project alone. */
+export const projectStandingOutput = z.object({
+  projectId: z.number().int(),
+  code: z.string(),
+  /** YYYY-MM */
+  month: z.string(),
+  /** null for an archived project: no warning covers it */
+  standing: standingOutput
+    .extend({
+      override: z.object({ level: levelOut, reason: z.string().nullable() }).nullable(),
+    })
+    .nullable(),
+});
+export type ProjectStandingOutput = z.infer<typeof projectStandingOutput>;
+
+/** A project's investment at a month's end, as the ledger's columns show it. */
+export const projectFiguresOutput = z.object({
+  year: z.number().int(),
+  month: z.number().int(),
+  /** the year's plan, null when the project has no plan that year */
+  annualTarget: z.string().nullable(),
+  /** the cumulative timing target at the month's end (时序目标) */
+  timingTarget: z.string().nullable(),
+  /** approved investment from January to the month's end (累计完成) */
+  actualCumulative: z.string(),
+  /** 累计完成 ÷ 时序目标 as a percentage with one decimal, null without a target */
+  rate: z.string().nullable(),
+});
+
+/** A project as the API shows it: ids resolved to names, timestamps as ISO 8601. */
+export const projectOutput = z.object({
+  id: z.number().int(),
+  officeId: z.number().int(),
+  code: z.string(),
+  name: z.string(),
+  areaId: z.number().int().nullable(),
+  categoryId: z.number().int().nullable(),
+  tags: z.array(z.string()),
+  ownerUnitId: z.number().int().nullable(),
+  phase: z.enum(PROJECT_PHASES),
+  totalInvestment: z.string().nullable(),
+  plannedStart: z.string().nullable(),
+  plannedFinish: z.string().nullable(),
+  location: z.string().nullable(),
+  remarks: z.string().nullable(),
+  archivedAt: z.string().nullable(),
+  updatedBy: z.string().nullable(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  areaName: z.string().nullable(),
+  categoryName: z.string().nullable(),
+  ownerUnitName: z.string().nullable(),
+});
+export type ProjectOutput = z.infer<typeof projectOutput>;
+
+/** `GET /api/projects`: a page of the ledger; with `month`, each row's figures and standing. */
+export const projectListOutput = z.object({
+  items: z.array(
+    projectOutput.extend({
+      figures: projectFiguresOutput.nullable().optional(),
+      /** with `month`: the row's warning level, computed for this page's projects only */
+      standing: standingOutput.nullable().optional(),
+    }),
+  ),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  /** the footer's 本页合计: sums of this page's rows (万元), figures only with `month` */
+  pageTotals: z.object({
+    totalInvestment: z.string(),
+    annualTarget: z.string().nullable(),
+    actualCumulative: z.string().nullable(),
+  }),
+});
+export type ProjectListOutput = z.infer<typeof projectListOutput>;
+
+/** `GET /api/projects/tags`: every tag of the caller's non-archived projects, sorted. */
+export const projectTagsOutput = z.array(z.string());

@@ -2,7 +2,7 @@ import { and, count, eq, isNull } from 'drizzle-orm';
 import { createTransport } from 'nodemailer';
 import { loadDemo } from '../demo/demo-office.ts';
 import { buildApp } from './app.ts';
-import { createDb } from './db.ts';
+import { createDb, refreshPlannerStats } from './db.ts';
 import type { Env } from './env.ts';
 import { users } from './modules/accounts/accounts.table.ts';
 import {
@@ -44,6 +44,8 @@ export async function startServer(
       demoLoaded = true;
     }
   }
+  // The embedded engine keeps no planner statistics by itself (refreshPlannerStats).
+  if (database.kind === 'pglite') await refreshPlannerStats(database.db);
   const app = await buildApp({
     db: database.db,
     env,

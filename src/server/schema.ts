@@ -4,6 +4,7 @@ export * from './modules/action-items/action-items.table.ts';
 export * from './modules/activities/activities.table.ts';
 export * from './modules/attachments/attachments.table.ts';
 export * from './modules/audit/audit.table.ts';
+export * from './modules/dispatch/levels.table.ts';
 export * from './modules/dispatch/rollups.table.ts';
 export * from './modules/documents/summaries.table.ts';
 export * from './modules/inbox/job-runs.table.ts';

@@ -178,6 +178,7 @@ export const en: Messages = {
     byTag: 'By tag',
     donut: 'Warning levels',
     flagged: 'Supervised and needing attention',
+    flaggedMore: 'The worst {{shown}} of {{total}} shown: see every warning',
     flaggedEmpty: 'No project is supervised or needs attention this month',
     overdue: 'Overdue milestones',
     overdueEmpty: 'No overdue milestones',

@@ -172,6 +172,7 @@ export const zhCN = {
     byTag: '分标签完成情况',
     donut: '预警等级',
     flagged: '督办与提请关注项目',
+    flaggedMore: '显示最严重的{{shown}}个，共{{total}}个：查看全部预警',
     flaggedEmpty: '本月没有督办或提请关注的项目',
     overdue: '逾期节点',
     overdueEmpty: '没有逾期节点',

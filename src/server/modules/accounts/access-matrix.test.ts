@@ -14,6 +14,7 @@ import { ensureUnit } from '../units/units.service.ts';
 import { getThresholds } from '../warnings/warnings.service.ts';
 import { attachmentSpecs } from './access-matrix.attachments.ts';
 import { coordinationSpecs } from './access-matrix.coordination.ts';
+import { figureSpecs } from './access-matrix.figures.ts';
 import { noticeSpecs } from './access-matrix.notices.ts';
 import { rectificationSpecs } from './access-matrix.rectifications.ts';
 import { summarySpecs } from './access-matrix.summaries.ts';
@@ -456,6 +457,8 @@ const SPECS: Record<string, Spec> = {
     prepare: fixed('/api/dispatch/rollups/verify'),
     expect: COORD(200),
   },
+  // ---- figures computed once on the server: standing, tags, counts, review queue (issue 12)
+  ...figureSpecs({ projectA, base }),
   // ---- imports and exports
   'POST /api/imports': {
     // no file: the allowed roles get as far as "upload a file"

@@ -167,7 +167,8 @@ describe('the audit chain head anchored outside the database', () => {
 describe('tiaodu audit anchor / verify --anchor', () => {
   let target: CliTarget;
   beforeAll(async () => {
-    target = await createCliTarget('tiaodu-anchor');
+    // In-process commands; the cut tail's exit code is checked on a real process.
+    target = await createCliTarget('tiaodu-anchor', { inProcess: true });
   });
   afterAll(() => target?.cleanup());
 
@@ -194,7 +195,7 @@ describe('tiaodu audit anchor / verify --anchor', () => {
     await d.close();
     const plain = await target.tiaodu('audit', 'verify');
     expect(plain.code, plain.stdout).toBe(0);
-    const anchored = await target.tiaodu('audit', 'verify', '--anchor', file);
+    const anchored = await target.spawned('audit', 'verify', '--anchor', file);
     expect(anchored.code, anchored.stdout + anchored.stderr).toBe(1);
     expect(anchored.stdout).toContain('seq 3');
     expect(anchored.stdout).toMatch(/ends at seq 1/);

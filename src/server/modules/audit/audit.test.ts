@@ -420,7 +420,8 @@ describe('integrity', () => {
 describe('tiaodu audit verify', () => {
   let target: CliTarget;
   beforeAll(async () => {
-    target = await createCliTarget('tiaodu-audit');
+    // In-process commands; the broken chain's exit code is checked on a real process.
+    target = await createCliTarget('tiaodu-audit', { inProcess: true });
   });
   afterAll(() => target?.cleanup());
   const tiaodu = (...argv: string[]) => target.tiaodu(...argv);
@@ -453,7 +454,7 @@ describe('tiaodu audit verify', () => {
       sql`update audit_log set actor_name = 'someone else' where id = ${victim.id}`,
     );
     await d.close();
-    const broken = await tiaodu('audit', 'verify');
+    const broken = await target.spawned('audit', 'verify');
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain(`row id ${victim.id}`);
     expect(broken.stdout).toContain('seq 2');

@@ -8,6 +8,12 @@ import { disableDemoAccounts } from '../accounts/demo-accounts.service.ts';
 const FORMAT = 'tiaodu-backup-1';
 
 /**
+ * Tables derived from the others (levels.table.ts): left out of a backup, rebuilt on first read
+ * after a restore, so a restore never carries a cache computed under other inputs.
+ */
+const DERIVED = new Set(['project_month_levels', 'project_standing_versions']);
+
+/**
  * Every application table of the public schema, parents before children (by foreign keys), so
  * a restore can insert in this order and a backup reads in it.
  */
@@ -24,7 +30,9 @@ export async function tablesInOrder(db: Db): Promise<string[]> {
         join information_schema.constraint_column_usage ccu on ccu.constraint_name = tc.constraint_name
         where tc.constraint_type = 'FOREIGN KEY' and tc.table_schema = 'public'`,
   );
-  const names = tables.map((t) => t.name).filter((n) => !n.startsWith('__drizzle'));
+  const names = tables
+    .map((t) => t.name)
+    .filter((n) => !n.startsWith('__drizzle') && !DERIVED.has(n));
   const ordered: string[] = [];
   const visit = (name: string, path: Set<string>) => {
     if (ordered.includes(name) || path.has(name)) return;

@@ -2,13 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  DISPATCH_LIST_LIMIT,
   defaultPeriodOutput,
+  dispatchOutput,
   dispatchQuery,
   lineageOutput,
   lineageQuery,
 } from '../../../contracts/dispatch.ts';
+import { dispatchCountsOutput, dispatchCountsQuery } from '../../../contracts/dispatch-counts.ts';
 import type { RouteDeps } from '../../app.ts';
 import { getProjectByCode } from '../projects/projects.service.ts';
+import { dispatchCounts } from './counts.service.ts';
 import { dispatchFigures } from './dispatch.service.ts';
 import { defaultPeriod, dispatchLineage } from './lineage.service.ts';
 import { projectMonths } from './project-months.service.ts';
@@ -23,11 +27,31 @@ export async function dispatchRoutes(app: FastifyInstance, { db }: RouteDeps) {
         tags: ['dispatch'],
         summary: '调度数据：年度计划、时序目标、累计完成、分片区/标签、S 曲线、预警',
         querystring: dispatchQuery,
+        response: { 200: dispatchOutput },
       },
     },
     (req) => {
       const { through, ...filter } = req.query;
-      return dispatchFigures(db, req.ctx, { period: through, filter });
+      return dispatchFigures(db, req.ctx, {
+        period: through,
+        filter,
+        limit: DISPATCH_LIST_LIMIT,
+      });
+    },
+  );
+  r.get(
+    '/dispatch/counts',
+    {
+      schema: {
+        tags: ['dispatch'],
+        summary: '看板计数：待审核月报数、本月未报送项目数及名单（服务端 SQL 计数）',
+        querystring: dispatchCountsQuery,
+        response: { 200: dispatchCountsOutput },
+      },
+    },
+    (req) => {
+      const { through, ...filter } = req.query;
+      return dispatchCounts(db, req.ctx, { period: through, filter });
     },
   );
   r.get(
@@ -73,6 +97,6 @@ export async function dispatchRoutes(app: FastifyInstance, { db }: RouteDeps) {
   r.get(
     '/dispatch/rollups/verify',
     { schema: { tags: ['dispatch'], summary: '核对汇总表' } },
-    (req) => verifyRollups(db, req.ctx.actor.officeId),
+    (req) => verifyRollups(db, req.ctx.actor.officeId, req.ctx.now),
   );
 }

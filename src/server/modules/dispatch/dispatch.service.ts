@@ -1,26 +1,32 @@
 import { Decimal } from 'decimal.js';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, type Column, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import { percent } from '../../../domain/money.ts';
-import { formatYearMonth, isoDateOf, type YearMonth } from '../../../domain/periods.ts';
+import { formatYearMonth, type YearMonth } from '../../../domain/periods.ts';
 import {
   type Level,
-  latenessAsOf,
   milestoneLateness,
   type WarningReason,
   worstFirst,
 } from '../../../domain/warning-rules.ts';
 import type { Ctx } from '../../context.ts';
-import type { Db } from '../../db.ts';
+import { type Db, queryRows } from '../../db.ts';
 import { projectScope } from '../../policy.ts';
 import { milestones } from '../milestones/milestones.table.ts';
 import { type ProjectFilter, projectFilterSql } from '../projects/projects.service.ts';
-import { areas, categories, projects } from '../projects/projects.table.ts';
-import { units } from '../units/units.table.ts';
+import { projects } from '../projects/projects.table.ts';
+import { projectsWithNames } from '../projects/projects-with-names.ts';
+import { getThresholds, lateAtSql } from '../warnings/warnings.service.ts';
+import { warningSnapshots } from '../warnings/warnings.table.ts';
 import {
-  evaluateMonth,
-  getThresholds,
-  type ProjectStanding,
-} from '../warnings/warnings.service.ts';
+  finalLevelSql,
+  type LevelKey,
+  levelKey,
+  refreshStaleLevels,
+  staleSql,
+  standingsFrom,
+} from './levels.service.ts';
+import { projectMonthLevels } from './levels.table.ts';
+import { projectYearRollups } from './rollups.table.ts';
 
 export type Figures = {
   projects: number;
@@ -46,6 +52,7 @@ export type DispatchResult = Figures & {
   byArea: (Figures & { area: string })[];
   byTag: (Figures & { tag: string })[];
   series: { month: number; timingTarget: string; actual: string | null }[];
+  /** the worst first; every one when no limit was asked, else at most the limit */
   flagged: {
     projectId: number;
     code: string;
@@ -68,156 +75,278 @@ export type DispatchResult = Figures & {
     level: Level;
     asOf: string;
   }[];
+  /** this month's approved investment (本月完成): the month's cumulative less the month before's */
+  monthActual: string;
+  /** cumulative actual less the timing target (较时序目标): negative when behind */
+  gapVsTiming: string;
+  /** all projects not green (yellow + red), listed or not */
+  flaggedCount: number;
+  /** all late milestones, listed or not */
+  overdueCount: number;
 };
 
-export class Acc {
-  projects = 0;
-  plannedProjects = 0;
-  annual = new Decimal(0);
-  timing = new Decimal(0);
-  actual = new Decimal(0);
-  initialAnnual = new Decimal(0);
-  initialTiming = new Decimal(0);
-  warnings: Record<Level, number> = { green: 0, yellow: 0, red: 0 };
+/** The sums one group of projects adds up to, as set-based SQL returns them. */
+export type Sums = {
+  projects: number;
+  plannedProjects: number;
+  annual: string;
+  timing: string;
+  actual: string;
+  initialAnnual: string;
+  initialTiming: string;
+  green: number;
+  yellow: number;
+  red: number;
+};
 
-  add(s: ProjectStanding, i: number) {
-    this.projects++;
-    this.warnings[s.level]++;
-    const r = s.rollup;
-    if (!r?.hasPlan) return;
-    this.plannedProjects++;
-    this.annual = this.annual.plus(r.annualTarget);
-    this.timing = this.timing.plus(r.timingTargets[i]);
-    this.actual = this.actual.plus(r.actualCumulative[i]);
-    this.initialAnnual = this.initialAnnual.plus(r.initialAnnualTarget);
-    this.initialTiming = this.initialTiming.plus(r.initialTimingTargets[i]);
-  }
+/** The figures of a group from its sums, with the one rounding rule for every rate. */
+export function figuresOf(s: Sums): Figures {
+  const f = (d: string) => new Decimal(d).toFixed(2);
+  const actual = f(s.actual);
+  const vsInitial = percent(actual, f(s.initialTiming));
+  return {
+    projects: s.projects,
+    plannedProjects: s.plannedProjects,
+    annualTarget: f(s.annual),
+    timingTarget: f(s.timing),
+    actual,
+    initialAnnualTarget: f(s.initialAnnual),
+    initialTimingTarget: f(s.initialTiming),
+    rateVsTiming: percent(actual, f(s.timing)),
+    rateVsAnnual: percent(actual, f(s.annual)),
+    aboveInitialPlan: vsInitial === null ? null : new Decimal(vsInitial).minus(100).toFixed(1),
+    warnings: { green: s.green, yellow: s.yellow, red: s.red },
+  };
+}
 
-  figures(): Figures {
-    const f = (d: Decimal) => d.toFixed(2);
-    const vsInitial = percent(f(this.actual), f(this.initialTiming));
-    return {
-      projects: this.projects,
-      plannedProjects: this.plannedProjects,
-      annualTarget: f(this.annual),
-      timingTarget: f(this.timing),
-      actual: f(this.actual),
-      initialAnnualTarget: f(this.initialAnnual),
-      initialTimingTarget: f(this.initialTiming),
-      rateVsTiming: percent(f(this.actual), f(this.timing)),
-      rateVsAnnual: percent(f(this.actual), f(this.annual)),
-      aboveInitialPlan: vsInitial === null ? null : new Decimal(vsInitial).minus(100).toFixed(1),
-      warnings: { ...this.warnings },
-    };
-  }
+function addSums(a: Sums, b: Sums): Sums {
+  const d = (x: string, y: string) => new Decimal(x).plus(y).toString();
+  return {
+    projects: a.projects + b.projects,
+    plannedProjects: a.plannedProjects + b.plannedProjects,
+    annual: d(a.annual, b.annual),
+    timing: d(a.timing, b.timing),
+    actual: d(a.actual, b.actual),
+    initialAnnual: d(a.initialAnnual, b.initialAnnual),
+    initialTiming: d(a.initialTiming, b.initialTiming),
+    green: a.green + b.green,
+    yellow: a.yellow + b.yellow,
+    red: a.red + b.red,
+  };
+}
+
+const ZERO: Sums = {
+  projects: 0,
+  plannedProjects: 0,
+  annual: '0',
+  timing: '0',
+  actual: '0',
+  initialAnnual: '0',
+  initialTiming: '0',
+  green: 0,
+  yellow: 0,
+  red: 0,
+};
+
+/**
+ * The SELECT list of a group's sums for month index i (0-based). Only projects with a plan for
+ * the year count in the money sums, every project in the counts; numeric all the way, sent as
+ * text so no amount passes through a JavaScript number.
+ */
+export function sumsSql(i: number): SQL {
+  const planned = sql`${projectYearRollups.hasPlan}`;
+  const at = (col: Column) =>
+    sql`coalesce(sum((${col} ->> ${sql.raw(String(i))})::numeric) filter (where ${planned}), 0)::text`;
+  return sql`count(*)::int as "projects",
+    count(*) filter (where ${planned})::int as "plannedProjects",
+    coalesce(sum(${projectYearRollups.annualTarget}) filter (where ${planned}), 0)::text as "annual",
+    ${at(projectYearRollups.timingTargets)} as "timing",
+    ${at(projectYearRollups.actualCumulative)} as "actual",
+    coalesce(sum(${projectYearRollups.initialAnnualTarget}) filter (where ${planned}), 0)::text as "initialAnnual",
+    ${at(projectYearRollups.initialTimingTargets)} as "initialTiming",
+    count(*) filter (where ${finalLevelSql} = 'green')::int as "green",
+    count(*) filter (where ${finalLevelSql} = 'yellow')::int as "yellow",
+    count(*) filter (where ${finalLevelSql} = 'red')::int as "red"`;
 }
 
 const NO_AREA = '未分片区';
+const MONTHS = Array.from({ length: 12 }, (_, m) => m);
+
+type GroupRow = Sums & {
+  areaId: number | null;
+  area: string | null;
+  tags: string[];
+  stale: number;
+} & Record<`t${number}` | `a${number}`, string>;
+
+/**
+ * Every group's sums in one scan: a row per area and tag set (a few dozen), carrying the
+ * S-curve's monthly sums and how many of its level rows are stale. Areas, tags, totals and the
+ * curve are then exact Decimal sums of these rows, so they agree by construction.
+ */
+async function groupSums(
+  db: Db,
+  ctx: Ctx,
+  key: LevelKey,
+  filter: ProjectFilter,
+): Promise<GroupRow[]> {
+  const planned = sql`${projectYearRollups.hasPlan}`;
+  const month = (col: Column, m: number) =>
+    sql`coalesce(sum((${col} ->> ${sql.raw(String(m))})::numeric) filter (where ${planned}), 0)::text`;
+  const series = sql.join(
+    MONTHS.flatMap((m) => [
+      sql`${month(projectYearRollups.timingTargets, m)} as ${sql.identifier(`t${m}`)}`,
+      sql`${month(projectYearRollups.actualCumulative, m)} as ${sql.identifier(`a${m}`)}`,
+    ]),
+    sql`, `,
+  );
+  return queryRows<GroupRow>(
+    db,
+    sql`select areas.id as "areaId", areas.name as "area", projects.tags as "tags",
+          ${sumsSql(key.period.month - 1)},
+          count(*) filter (where ${staleSql(key)})::int as "stale", ${series}
+        ${standingsFrom(ctx, key, filter)}
+        group by areas.id, areas.name, areas.sort_order, projects.tags
+        order by areas.sort_order nulls last, areas.id nulls last`,
+  );
+}
 
 /**
  * The dispatch figures (调度数据) for a year through a month: totals, by area, by tag, the
  * S-curve series, warning counts, the flagged projects with reasons and overdue milestones.
- * Every figure comes from the same standings, so totals, groups and warnings always agree.
+ * Sums and counts are set-based SQL over the roll-ups and the stored levels (a request reads a
+ * row per group, not every project's history); totals, areas and tags are sums of the same
+ * group rows, so they always agree. The rule runs only for level rows gone stale; the flagged
+ * list (`limit` of the worst first; documents take them all) reads the stored reasons.
  */
 export async function dispatchFigures(
   db: Db,
   ctx: Ctx,
-  opts: { period: YearMonth; filter?: ProjectFilter },
+  opts: { period: YearMonth; filter?: ProjectFilter; limit?: number },
 ): Promise<DispatchResult> {
   const { period } = opts;
   const i = period.month - 1;
-  const standings = await evaluateMonth(db, ctx, opts);
-  const total = new Acc();
-  const byArea = new Map<string, Acc>();
-  const byTag = new Map<string, Acc>();
-  const series = Array.from({ length: 12 }, () => ({
-    timing: new Decimal(0),
-    actual: new Decimal(0),
-  }));
-  for (const s of standings) {
-    total.add(s, i);
-    const area = s.area ?? NO_AREA;
-    if (!byArea.has(area)) byArea.set(area, new Acc());
-    byArea.get(area)!.add(s, i);
-    for (const tag of s.tags) {
-      if (!byTag.has(tag)) byTag.set(tag, new Acc());
-      byTag.get(tag)!.add(s, i);
-    }
-    if (s.rollup?.hasPlan) {
-      for (let m = 0; m < 12; m++) {
-        series[m].timing = series[m].timing.plus(s.rollup.timingTargets[m]);
-        series[m].actual = series[m].actual.plus(s.rollup.actualCumulative[m]);
-      }
+  const filter = opts.filter ?? {};
+  const limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
+  const key = await levelKey(db, ctx, period);
+  let groups = await groupSums(db, ctx, key, filter);
+  if (groups.some((g) => g.stale > 0)) {
+    await refreshStaleLevels(db, ctx, key, filter);
+    groups = await groupSums(db, ctx, key, filter);
+  }
+  let total = ZERO;
+  const byArea = new Map<string, Sums>();
+  const byTag = new Map<string, Sums>();
+  const timing = MONTHS.map(() => new Decimal(0));
+  const actual = MONTHS.map(() => new Decimal(0));
+  for (const g of groups) {
+    total = addSums(total, g);
+    const area = g.area ?? NO_AREA;
+    byArea.set(area, addSums(byArea.get(area) ?? ZERO, g));
+    for (const tag of g.tags) byTag.set(tag, addSums(byTag.get(tag) ?? ZERO, g));
+    for (const m of MONTHS) {
+      timing[m] = timing[m].plus(g[`t${m}`]);
+      actual[m] = actual[m].plus(g[`a${m}`]);
     }
   }
-  const flagged = standings
-    .filter((s) => s.level !== 'green')
-    .sort(worstFirst)
-    .map((s) => ({
-      projectId: s.projectId,
-      code: s.code,
-      name: s.name,
-      area: s.area,
-      ownerUnit: s.ownerUnit,
-      level: s.level,
-      computedLevel: s.computedLevel,
-      overrideReason: s.overrideReason,
-      reasons: s.reasons.filter((r) => r.level !== 'green'),
-    }));
-
-  // Candidates only (planned by the month's end); whether and how late each one is, is decided
-  // by milestoneLateness(), the same definition the warnings and the project page use.
-  const asOf = latenessAsOf(period, isoDateOf(ctx.now));
-  const [candidates, thresholds] = await Promise.all([
-    db
-      .select({
-        projectId: projects.id,
-        code: projects.code,
-        name: projects.name,
-        milestone: milestones.name,
-        plannedDate: milestones.plannedDate,
-        actualDate: milestones.actualDate,
-      })
-      .from(milestones)
-      .innerJoin(projects, eq(projects.id, milestones.projectId))
-      .leftJoin(areas, eq(areas.id, projects.areaId))
-      .leftJoin(categories, eq(categories.id, projects.categoryId))
-      .leftJoin(units, eq(units.id, projects.ownerUnitId))
-      .where(
-        and(
-          projectScope(ctx.actor),
-          isNull(projects.archivedAt),
-          ...projectFilterSql(opts.filter ?? {}),
-          sql`${milestones.plannedDate} <= ${asOf}`,
-        ),
-      )
-      .orderBy(asc(milestones.plannedDate), asc(projects.code)),
-    getThresholds(db, ctx),
+  const flaggedCount = total.yellow + total.red;
+  const totals = figuresOf(total);
+  const [flagged, overdue] = await Promise.all([
+    flaggedProjects(db, ctx, key, filter, Math.min(limit, flaggedCount)),
+    overdueMilestones(db, ctx, key, filter, limit),
   ]);
-  const overdue = candidates.flatMap(({ actualDate, ...o }) => {
-    const late = milestoneLateness({ plannedDate: o.plannedDate, actualDate }, asOf, thresholds);
-    return late ? [{ ...o, plannedDate: o.plannedDate!, ...late }] : [];
-  });
-
-  const groups = <K extends string>(map: Map<string, Acc>, key: K) =>
-    [...map.entries()].map(
-      ([name, acc]) => ({ [key]: name, ...acc.figures() }) as Figures & Record<K, string>,
-    );
 
   return {
     year: period.year,
     through: formatYearMonth(period),
-    ...total.figures(),
-    byArea: groups(byArea, 'area'),
-    byTag: groups(byTag, 'tag').sort(
-      (a, b) => b.projects - a.projects || a.tag.localeCompare(b.tag),
-    ),
-    series: series.map((s, m) => ({
+    ...totals,
+    monthActual: actual[i].minus(i > 0 ? actual[i - 1] : 0).toFixed(2),
+    gapVsTiming: new Decimal(totals.actual).minus(totals.timingTarget).toFixed(2),
+    byArea: [...byArea].map(([area, s]) => ({ area, ...figuresOf(s) })),
+    byTag: [...byTag]
+      .map(([tag, s]) => ({ tag, ...figuresOf(s) }))
+      .sort((a, b) => b.projects - a.projects || a.tag.localeCompare(b.tag)),
+    series: MONTHS.map((m) => ({
       month: m + 1,
-      timingTarget: s.timing.toFixed(2),
-      actual: m <= i ? s.actual.toFixed(2) : null,
+      timingTarget: timing[m].toFixed(2),
+      actual: m <= i ? actual[m].toFixed(2) : null,
     })),
     flagged,
-    overdueMilestones: overdue,
+    flaggedCount,
+    overdueMilestones: overdue.items,
+    overdueCount: overdue.count,
   };
+}
+
+/** The worst `limit` projects that are not green, with the reasons stored with their level. */
+async function flaggedProjects(
+  db: Db,
+  ctx: Ctx,
+  key: LevelKey,
+  filter: ProjectFilter,
+  limit: number,
+): Promise<DispatchResult['flagged']> {
+  if (limit <= 0) return [];
+  const rows = await queryRows<DispatchResult['flagged'][number]>(
+    db,
+    sql`select projects.id as "projectId", projects.code as "code", projects.name as "name",
+          areas.name as "area", units.name as "ownerUnit", ${finalLevelSql} as "level",
+          ${projectMonthLevels.computedLevel} as "computedLevel",
+          ${warningSnapshots.overrideReason} as "overrideReason",
+          ${projectMonthLevels.reasons} as "reasons"
+        ${standingsFrom(ctx, key, filter, { unitNames: true })} and ${finalLevelSql} <> 'green'
+        order by (${finalLevelSql} = 'red') desc, projects.code
+        limit ${limit}`,
+  );
+  return rows
+    .map((r) => ({
+      ...r,
+      projectId: Number(r.projectId),
+      overrideReason: r.overrideReason ?? null,
+      reasons: r.reasons.filter((x) => x.level !== 'green'),
+    }))
+    .sort(worstFirst);
+}
+
+/**
+ * Milestones late at the month's lateness day, oldest first, and how many there are (lateAtSql);
+ * how late each listed one is and its level come from milestoneLateness() under the office's
+ * threshold, the number every page shows.
+ */
+async function overdueMilestones(
+  db: Db,
+  ctx: Ctx,
+  key: LevelKey,
+  filter: ProjectFilter,
+  limit: number,
+): Promise<{ items: DispatchResult['overdueMilestones']; count: number }> {
+  const { asOf } = key;
+  const [rows, thresholds] = await Promise.all([
+    projectsWithNames(db, {
+      projectId: projects.id,
+      code: projects.code,
+      name: projects.name,
+      milestone: milestones.name,
+      plannedDate: milestones.plannedDate,
+      actualDate: milestones.actualDate,
+      count: sql<number>`(count(*) over ())::int`,
+    })
+      .innerJoin(milestones, eq(milestones.projectId, projects.id))
+      .where(
+        and(
+          projectScope(ctx.actor),
+          isNull(projects.archivedAt),
+          ...projectFilterSql(filter),
+          lateAtSql(asOf),
+        ),
+      )
+      .orderBy(asc(milestones.plannedDate), asc(projects.code), asc(milestones.id))
+      .limit(limit),
+    getThresholds(db, ctx),
+  ]);
+  const items = rows.flatMap(({ actualDate, count: _, ...o }) => {
+    const late = milestoneLateness({ plannedDate: o.plannedDate, actualDate }, asOf, thresholds);
+    return late ? [{ ...o, plannedDate: o.plannedDate!, ...late }] : [];
+  });
+  return { items, count: rows[0]?.count ?? 0 };
 }

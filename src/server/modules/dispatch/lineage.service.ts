@@ -1,21 +1,25 @@
 import { Decimal } from 'decimal.js';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, type Column, desc, eq, sql } from 'drizzle-orm';
 import type { DefaultPeriod, Lineage, LineageFigure } from '../../../contracts/dispatch.ts';
 import { percent } from '../../../domain/money.ts';
 import { formatYearMonth, isoDateOf, type YearMonth } from '../../../domain/periods.ts';
+import type { Level } from '../../../domain/warning-rules.ts';
 import type { Ctx } from '../../context.ts';
-import type { Db } from '../../db.ts';
+import { type Db, queryRows } from '../../db.ts';
 import { investmentPlans } from '../plans/plans.table.ts';
 import type { ProjectFilter } from '../projects/projects.service.ts';
 import { monthlyReports } from '../reports/reports.table.ts';
-import { evaluateMonth } from '../warnings/warnings.service.ts';
-import { Acc } from './dispatch.service.ts';
+import { figuresOf, type Sums, sumsSql } from './dispatch.service.ts';
+import { finalLevelSql, levelKey, refreshStaleLevels, standingsFrom } from './levels.service.ts';
+import { projectMonthLevels } from './levels.table.ts';
+import { projectYearRollups } from './rollups.table.ts';
 
 /**
  * A dashboard card's lineage: the projects whose figures make the card, each with its part of
- * that figure, and the total. Built from the same standings and the same accumulator as
- * dispatchFigures(), so the total is the card's figure under every filter by construction; the
- * web only prints it. Only projects with a plan for the year count in the card's sums.
+ * that figure, a page at a time, and the total. The total is the same set-based sum over the
+ * same FROM and WHERE as dispatchFigures() (sumsSql, standingsFrom), so it is the card's figure
+ * under every filter by construction; the web only prints it. Only projects with a plan for
+ * the year count in the card's sums, so only they are rows.
  */
 export async function dispatchLineage(
   db: Db,
@@ -29,48 +33,46 @@ export async function dispatchLineage(
   },
 ): Promise<Lineage> {
   const i = opts.period.month - 1;
-  const standings = await evaluateMonth(db, ctx, opts);
-  const acc = new Acc();
-  const rows: Lineage['rows'] = [];
-  for (const s of standings) {
-    acc.add(s, i);
-    const r = s.rollup;
-    if (!r?.hasPlan) continue;
-    const actual = new Decimal(r.actualCumulative[i]).toFixed(2);
-    const timingTarget = new Decimal(r.timingTargets[i]).toFixed(2);
-    const annualTarget = new Decimal(r.annualTarget).toFixed(2);
-    const rate = percent(actual, timingTarget);
-    const value =
-      opts.figure === 'annualTarget'
-        ? annualTarget
-        : opts.figure === 'timingTarget'
-          ? timingTarget
-          : opts.figure === 'actual'
-            ? actual
-            : rate;
-    rows.push({
-      projectId: s.projectId,
-      code: s.code,
-      name: s.name,
-      area: s.area,
-      ownerUnit: s.ownerUnit,
-      level: s.level,
-      computedLevel: s.computedLevel,
-      value,
-      annualTarget,
-      timingTarget,
-      actual,
-      rate,
-      monthlyActual: r.actualCumulative
-        .slice(0, i + 1)
-        .map((c, m) => new Decimal(c).minus(m === 0 ? 0 : r.actualCumulative[m - 1]).toFixed(2)),
-    });
-  }
-  // Largest part first; a rate's rows by their actual, since a rate alone does not add up.
-  const key = (r: Lineage['rows'][number]) =>
-    new Decimal(opts.figure === 'rate' ? r.actual : (r.value ?? 0));
-  rows.sort((a, b) => key(b).comparedTo(key(a)) || a.code.localeCompare(b.code));
-  const f = acc.figures();
+  const filter = opts.filter ?? {};
+  const key = await levelKey(db, ctx, opts.period);
+  await refreshStaleLevels(db, ctx, key, filter);
+  const at = (col: Column) => sql`(${col} ->> ${sql.raw(String(i))})::numeric`;
+  const orderBy =
+    opts.figure === 'annualTarget'
+      ? sql`${projectYearRollups.annualTarget}`
+      : opts.figure === 'timingTarget'
+        ? at(projectYearRollups.timingTargets)
+        : at(projectYearRollups.actualCumulative);
+  const from = standingsFrom(ctx, key, filter, { unitNames: true });
+  const [[sums], rows] = await Promise.all([
+    queryRows<Sums>(db, sql`select ${sumsSql(i)} ${from}`),
+    queryRows<{
+      projectId: number;
+      code: string;
+      name: string;
+      area: string | null;
+      ownerUnit: string | null;
+      level: Level;
+      computedLevel: Level;
+      annualTarget: string;
+      timingTarget: string;
+      actual: string;
+      cumulative: string[];
+    }>(
+      db,
+      sql`select projects.id as "projectId", projects.code as "code", projects.name as "name",
+            areas.name as "area", units.name as "ownerUnit", ${finalLevelSql} as "level",
+            ${projectMonthLevels.computedLevel} as "computedLevel",
+            ${projectYearRollups.annualTarget}::text as "annualTarget",
+            ${at(projectYearRollups.timingTargets)}::text as "timingTarget",
+            ${at(projectYearRollups.actualCumulative)}::text as "actual",
+            ${projectYearRollups.actualCumulative} as "cumulative"
+          ${from} and ${projectYearRollups.hasPlan}
+          order by ${orderBy} desc, projects.code
+          limit ${opts.pageSize} offset ${(opts.page - 1) * opts.pageSize}`,
+    ),
+  ]);
+  const f = figuresOf(sums);
   const total =
     opts.figure === 'annualTarget'
       ? f.annualTarget
@@ -79,7 +81,6 @@ export async function dispatchLineage(
         : opts.figure === 'actual'
           ? f.actual
           : f.rateVsTiming;
-  const start = (opts.page - 1) * opts.pageSize;
   return {
     figure: opts.figure,
     through: formatYearMonth(opts.period),
@@ -87,10 +88,36 @@ export async function dispatchLineage(
     totalActual: f.actual,
     totalTimingTarget: f.timingTarget,
     totalAnnualTarget: f.annualTarget,
-    count: rows.length,
+    count: f.plannedProjects,
     page: opts.page,
     pageSize: opts.pageSize,
-    rows: rows.slice(start, start + opts.pageSize),
+    rows: rows.map(({ cumulative, ...r }) => {
+      const fixed = (v: string) => new Decimal(v).toFixed(2);
+      const actual = fixed(r.actual);
+      const timingTarget = fixed(r.timingTarget);
+      const annualTarget = fixed(r.annualTarget);
+      const rate = percent(actual, timingTarget);
+      const value =
+        opts.figure === 'annualTarget'
+          ? annualTarget
+          : opts.figure === 'timingTarget'
+            ? timingTarget
+            : opts.figure === 'actual'
+              ? actual
+              : rate;
+      return {
+        ...r,
+        projectId: Number(r.projectId),
+        value,
+        annualTarget,
+        timingTarget,
+        actual,
+        rate,
+        monthlyActual: cumulative
+          .slice(0, i + 1)
+          .map((c, m) => new Decimal(c).minus(m === 0 ? 0 : cumulative[m - 1]).toFixed(2)),
+      };
+    }),
   };
 }
 

@@ -1,9 +1,15 @@
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { isoDateOf } from '../../../domain/periods.ts';
 import { buildRollup, diffRollup, type Rollup, type RollupPlan } from '../../../domain/rollup.ts';
+import { latenessAsOf } from '../../../domain/warning-rules.ts';
 import type { Db } from '../../db.ts';
+import { systemActor } from '../offices/offices.service.ts';
 import { investmentPlans } from '../plans/plans.table.ts';
 import { projects } from '../projects/projects.table.ts';
 import { monthlyReports } from '../reports/reports.table.ts';
+import { evaluateMonth } from '../warnings/warnings.service.ts';
+import { warningSettings } from '../warnings/warnings.table.ts';
+import { projectMonthLevels, projectStandingVersions } from './levels.table.ts';
 import { projectYearRollups } from './rollups.table.ts';
 
 type Key = string; // `${projectId}:${year}`
@@ -98,10 +104,15 @@ export async function refreshRollups(db: Db, projectIds: number[], year?: number
   }
 }
 
-/** Recomputes every roll-up from the raw rows and lists each difference from the stored ones. */
+/**
+ * Recomputes every roll-up from the raw rows and lists each difference from the stored ones;
+ * then every stored warning level that still counts (levels.table.ts) against the rule run
+ * afresh at `now`.
+ */
 export async function verifyRollups(
   db: Db,
   officeId?: number,
+  now: Date = new Date(),
 ): Promise<{ checked: number; differences: string[] }> {
   const fresh = await computeRollups(db, { officeId });
   const stored = await db
@@ -128,5 +139,47 @@ export async function verifyRollups(
     if (!seen.has(key))
       differences.push(`project ${f.projectId} ${f.year}: 缺少汇总 / roll-up missing`);
   }
+  differences.push(...(await verifyLevels(db, officeId, now)));
   return { checked: fresh.size, differences };
+}
+
+/** Each stored level that would be counted today, against evaluateMonth() run now. */
+async function verifyLevels(db: Db, officeId: number | undefined, now: Date): Promise<string[]> {
+  const rows = await db
+    .select({
+      level: projectMonthLevels,
+      code: projects.code,
+      current: sql<boolean>`${projectMonthLevels.standingVersion} = coalesce(${projectStandingVersions.version}, 0)
+        and ${projectMonthLevels.thresholdsVersion} = coalesce(${warningSettings.version}, 0)`,
+    })
+    .from(projectMonthLevels)
+    .innerJoin(projects, eq(projects.id, projectMonthLevels.projectId))
+    .leftJoin(projectStandingVersions, eq(projectStandingVersions.projectId, projects.id))
+    .leftJoin(warningSettings, eq(warningSettings.officeId, projectMonthLevels.officeId))
+    .where(officeId ? eq(projectMonthLevels.officeId, officeId) : undefined);
+  const groups = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const { year, month, officeId: o, asOf } = r.level;
+    if (!r.current || asOf !== latenessAsOf({ year, month }, isoDateOf(now))) continue;
+    const k = `${o}:${year}:${month}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const differences: string[] = [];
+  for (const list of groups.values()) {
+    const { officeId: o, year, month } = list[0].level;
+    const fresh = await evaluateMonth(
+      db,
+      { actor: systemActor(o), now },
+      { period: { year, month }, projectIds: list.map((r) => r.level.projectId) },
+    );
+    const level = new Map(fresh.map((s) => [s.projectId, s.computedLevel]));
+    for (const r of list) {
+      const want = level.get(r.level.projectId);
+      if (want !== undefined && want !== r.level.computedLevel)
+        differences.push(
+          `${r.code} ${year}-${String(month).padStart(2, '0')}: 预警等级 ${r.level.computedLevel} ≠ ${want} / stored level differs`,
+        );
+    }
+  }
+  return differences;
 }

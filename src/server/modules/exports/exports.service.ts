@@ -18,9 +18,9 @@ import { dispatchFigures, type Figures } from '../dispatch/dispatch.service.ts';
 import { milestones } from '../milestones/milestones.table.ts';
 import { offices } from '../offices/offices.table.ts';
 import { investmentPlans } from '../plans/plans.table.ts';
-import { areas, categories, projects } from '../projects/projects.table.ts';
+import { areas, projects } from '../projects/projects.table.ts';
+import { ledgerFields, projectsWithNames } from '../projects/projects-with-names.ts';
 import { monthlyReports } from '../reports/reports.table.ts';
-import { units } from '../units/units.table.ts';
 import { evaluateMonth } from '../warnings/warnings.service.ts';
 import { EXPORT_KINDS, type ExportKind } from './export-kinds.ts';
 import {
@@ -227,25 +227,7 @@ async function ledgerWorkbook(
   opts: { year?: number; month?: number },
 ): Promise<Buffer> {
   const scope = and(projectScope(ctx.actor), isNull(projects.archivedAt));
-  const rows: LedgerProject[] = await db
-    .select({
-      id: projects.id,
-      code: projects.code,
-      name: projects.name,
-      area: areas.name,
-      category: categories.name,
-      ownerUnit: units.name,
-      tags: projects.tags,
-      phase: projects.phase,
-      totalInvestment: projects.totalInvestment,
-      plannedStart: projects.plannedStart,
-      plannedFinish: projects.plannedFinish,
-      remarks: projects.remarks,
-    })
-    .from(projects)
-    .leftJoin(areas, eq(areas.id, projects.areaId))
-    .leftJoin(categories, eq(categories.id, projects.categoryId))
-    .leftJoin(units, eq(units.id, projects.ownerUnitId))
+  const rows: LedgerProject[] = await projectsWithNames(db, ledgerFields)
     .where(scope)
     .orderBy(
       sql`${areas.sortOrder} asc nulls last`,

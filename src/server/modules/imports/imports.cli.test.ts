@@ -10,7 +10,8 @@ let target: CliTarget;
 let dir: string;
 
 beforeAll(async () => {
-  target = await createCliTarget('tiaodu-import-cli');
+  // In-process commands; the refusals' exit codes are checked on real processes (`spawned`).
+  target = await createCliTarget('tiaodu-import-cli', { inProcess: true });
   dir = target.dir;
   const write = async (name: string, rows: unknown[][][], sheets: string[]) =>
     writeFileSync(
@@ -70,7 +71,7 @@ describe('tiaodu import', () => {
   });
 
   it('exits 1 when refused, printing every error, or the errors as JSON with --json', async () => {
-    const refused = await tiaodu('import', join(dir, 'broken.xlsx'));
+    const refused = await target.spawned('import', join(dir, 'broken.xlsx'));
     expect(refused.code).toBe(1);
     expect(refused.stdout.split('\n').slice(0, 2)).toEqual([
       '月度完成!C3 "-120.5": 本月完成投资不能为负数',
@@ -104,7 +105,7 @@ describe('tiaodu import', () => {
     const text = await tiaodu('import', join(dir, 'notes.txt'));
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('文件不是Excel工作簿（.xlsx），也不是月度完成CSV');
-    const missing = await tiaodu('import', join(dir, 'nowhere.xlsx'));
+    const missing = await target.spawned('import', join(dir, 'nowhere.xlsx'));
     expect(missing.code).toBe(2);
   });
 });

@@ -21,12 +21,13 @@ import {
   sheetHasData,
 } from '../../../domain/workbook-sheets.ts';
 import type { Ctx } from '../../context.ts';
-import type { Db } from '../../db.ts';
+import { type Db, refreshPlannerStats } from '../../db.ts';
 import { AppError } from '../../errors.ts';
 import { type Action, assertCan, can } from '../../policy.ts';
 import { milestones } from '../milestones/milestones.table.ts';
 import { investmentPlans } from '../plans/plans.table.ts';
 import { areas, categories, projects } from '../projects/projects.table.ts';
+import { ledgerFields, projectsWithNames } from '../projects/projects-with-names.ts';
 import { monthlyReports } from '../reports/reports.table.ts';
 import { units } from '../units/units.table.ts';
 import { writeImport } from './import-writes.ts';
@@ -289,7 +290,7 @@ export async function importWorkbook(
   const ms = take('节点', parseMilestoneSheet);
   progress({ phase: 'check', done: 1, total: 3 });
 
-  return db.transaction(async (tx) => {
+  const outcome = await db.transaction(async (tx) => {
     const existing = await loadProjects(tx, ctx);
     progress({ phase: 'check', done: 2, total: 3 });
     const plan: ImportPlan = {
@@ -492,7 +493,14 @@ export async function importWorkbook(
     );
     return finish([], refused);
   });
+  const { projects: p, reports: r } = outcome.summary;
+  if (outcome.ok && !outcome.dryRun && p.created + r.created >= BULK_ROWS)
+    await refreshPlannerStats(db);
+  return outcome;
 }
+
+/** An import that adds this many projects and reports changes the tables' shape for the planner. */
+const BULK_ROWS = 1000;
 
 /** Problems in reading order: file, then sheets in workbook order, then rows, then columns. */
 function sortIssues(issues: ImportIssue[]) {
@@ -584,27 +592,10 @@ function display(key: keyof ProjectFields, v: unknown): string | null {
 }
 
 async function loadProjects(db: Db, ctx: Ctx) {
-  const rows = await db
-    .select({
-      id: projects.id,
-      code: projects.code,
-      name: projects.name,
-      area: areas.name,
-      category: categories.name,
-      ownerUnit: units.name,
-      ownerUnitId: projects.ownerUnitId,
-      tags: projects.tags,
-      phase: projects.phase,
-      totalInvestment: projects.totalInvestment,
-      plannedStart: projects.plannedStart,
-      plannedFinish: projects.plannedFinish,
-      remarks: projects.remarks,
-    })
-    .from(projects)
-    .leftJoin(areas, eq(areas.id, projects.areaId))
-    .leftJoin(categories, eq(categories.id, projects.categoryId))
-    .leftJoin(units, eq(units.id, projects.ownerUnitId))
-    .where(eq(projects.officeId, ctx.actor.officeId));
+  const rows = await projectsWithNames(db, {
+    ...ledgerFields,
+    ownerUnitId: projects.ownerUnitId,
+  }).where(eq(projects.officeId, ctx.actor.officeId));
   const byCode = new Map<string, ExistingProject>();
   const idByCode = new Map<string, number>();
   for (const r of rows) {

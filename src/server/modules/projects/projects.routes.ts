@@ -2,12 +2,20 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { version } from '../../../contracts/common.ts';
-import { projectInput, projectListQuery, projectPatch } from '../../../contracts/projects.ts';
+import {
+  projectInput,
+  projectListOutput,
+  projectListQuery,
+  projectPatch,
+  projectStandingOutput,
+  projectStandingQuery,
+  projectTagsOutput,
+} from '../../../contracts/projects.ts';
 import type { RouteDeps } from '../../app.ts';
+import { listLedger, listProjectTags, projectStanding } from './ledger.service.ts';
 import {
   createProject,
   getProjectByCode,
-  listProjects,
   setProjectArchived,
   updateProject,
 } from './projects.service.ts';
@@ -21,11 +29,36 @@ export async function projectRoutes(app: FastifyInstance, { db }: RouteDeps) {
     {
       schema: {
         tags: ['ledger'],
-        summary: '项目台账（筛选、排序、分页）',
+        summary: '项目台账（筛选、排序、分页）；带 month 时每行有当月数据和预警等级',
         querystring: projectListQuery,
+        response: { 200: projectListOutput },
       },
     },
-    (req) => listProjects(db, req.ctx, req.query),
+    (req) => listLedger(db, req.ctx, req.query),
+  );
+  r.get(
+    '/projects/tags',
+    {
+      schema: {
+        tags: ['ledger'],
+        summary: '项目标签（本人可见的未归档项目，去重排序）',
+        response: { 200: projectTagsOutput },
+      },
+    },
+    (req) => listProjectTags(db, req.ctx),
+  );
+  r.get(
+    '/projects/:code/standing',
+    {
+      schema: {
+        tags: ['warnings'],
+        summary: '项目某月预警等级、原因和调整（只计算该项目）',
+        params: codeParams,
+        querystring: projectStandingQuery,
+        response: { 200: projectStandingOutput },
+      },
+    },
+    (req) => projectStanding(db, req.ctx, req.params.code, req.query.month),
   );
   r.post(
     '/projects',

@@ -17,6 +17,7 @@ import { projectYearRollups } from '../dispatch/rollups.table.ts';
 import { monthlyReports } from '../reports/reports.table.ts';
 import { units } from '../units/units.table.ts';
 import { areas, categories, projects } from './projects.table.ts';
+import { projectNames, projectsWithNames } from './projects-with-names.ts';
 
 export type ProjectRow = typeof projects.$inferSelect;
 
@@ -30,12 +31,7 @@ export type ProjectView = Omit<ProjectRow, 'totalInvestment'> & {
 
 const projectNotFound = (key: string | number) => notFound('project', '项目', key);
 
-const viewColumns = {
-  project: projects,
-  areaName: areas.name,
-  categoryName: categories.name,
-  ownerUnitName: units.name,
-};
+const viewColumns = { project: projects, ...projectNames };
 
 function toView(row: {
   project: ProjectRow;
@@ -52,12 +48,7 @@ function toView(row: {
 }
 
 function viewQuery(db: Db) {
-  return db
-    .select(viewColumns)
-    .from(projects)
-    .leftJoin(areas, eq(areas.id, projects.areaId))
-    .leftJoin(categories, eq(categories.id, projects.categoryId))
-    .leftJoin(units, eq(units.id, projects.ownerUnitId));
+  return projectsWithNames(db, viewColumns);
 }
 
 async function assertReferences(
@@ -266,13 +257,7 @@ export async function listProjects(
       .orderBy(order, asc(projects.id))
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize),
-    db
-      .select({ total: sql<number>`count(*)::int` })
-      .from(projects)
-      .leftJoin(areas, eq(areas.id, projects.areaId))
-      .leftJoin(categories, eq(categories.id, projects.categoryId))
-      .leftJoin(units, eq(units.id, projects.ownerUnitId))
-      .where(and(...where)),
+    projectsWithNames(db, { total: sql<number>`count(*)::int` }).where(and(...where)),
   ]);
   const views = items.map(toView);
   if (!q.month) return { items: views, total, page: q.page, pageSize: q.pageSize };

@@ -2,7 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { id, version, yearMonth } from '../../../contracts/common.ts';
-import { reportDraftInput, reportListQuery, returnInput } from '../../../contracts/reports.ts';
+import {
+  reportDraftInput,
+  reportListQuery,
+  returnInput,
+  reviewQueueOutput,
+  reviewQueueQuery,
+} from '../../../contracts/reports.ts';
 import { parseYearMonth } from '../../../domain/periods.ts';
 import type { RouteDeps } from '../../app.ts';
 import { reportPhotoRoutes } from './report-photos.routes.ts';
@@ -15,6 +21,7 @@ import {
   saveReport,
   submitReport,
 } from './reports.service.ts';
+import { reviewQueue } from './review-queue.ts';
 
 const params = z.object({ id });
 const versionBody = z.object({ version: version.optional() }).default({});
@@ -37,6 +44,18 @@ export async function reportRoutes(app: FastifyInstance, { db }: RouteDeps) {
       },
     },
     (req) => saveReport(db, req.ctx, req.body),
+  );
+  r.get(
+    '/reports/review-queue',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: '待审核月报（分页）：上月数据、环比、当月计划和核对提示由服务端算出',
+        querystring: reviewQueueQuery,
+        response: { 200: reviewQueueOutput },
+      },
+    },
+    (req) => reviewQueue(db, req.ctx, req.query),
   );
   r.get(
     '/reports/reference',

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, lt, lte, not, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, lt, lte, not, type SQL } from 'drizzle-orm';
 import {
   type NoticeFromWarningInput,
   type NoticeInput,
@@ -461,9 +461,10 @@ export async function withNoticeLinks<S extends { projectId: number; level: stri
   period: { year: number; month: number },
   standings: S[],
 ): Promise<(S & WarningNoticeLink)[]> {
-  const ids = standings.map((s) => s.projectId);
+  // The month's notices are few: read them all rather than send every listed project's id
+  // (a city's list would pass PostgreSQL's limit of 65,535 parameters).
   const rows =
-    ids.length === 0
+    standings.length === 0
       ? []
       : await db
           .select({
@@ -478,7 +479,6 @@ export async function withNoticeLinks<S extends { projectId: number; level: stri
               noticeScope(ctx.actor),
               eq(supervisionNotices.warningYear, period.year),
               eq(supervisionNotices.warningMonth, period.month),
-              inArray(supervisionNotices.projectId, ids),
             ),
           );
   const byProject = new Map(rows.map((r) => [r.projectId, r]));

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { yearMonth } from '../../../contracts/common.ts';
-import { warningsQuery } from '../../../contracts/dispatch.ts';
+import { thresholdsOutput, warningsOutput, warningsQuery } from '../../../contracts/dispatch.ts';
 import { parseYearMonth } from '../../../domain/periods.ts';
 import { worstFirst } from '../../../domain/warning-rules.ts';
 import type { RouteDeps } from '../../app.ts';
@@ -28,6 +28,7 @@ export async function warningRoutes(app: FastifyInstance, { db }: RouteDeps) {
         tags: ['warnings'],
         summary: '某月各项目预警等级及原因',
         querystring: warningsQuery,
+        response: { 200: warningsOutput },
       },
     },
     async (req) => {
@@ -75,12 +76,23 @@ export async function warningRoutes(app: FastifyInstance, { db }: RouteDeps) {
       return warningHistory(db, req.ctx, project.id);
     },
   );
-  r.get('/settings/warnings', { schema: { tags: ['warnings'], summary: '预警阈值' } }, (req) =>
-    getThresholds(db, req.ctx),
+  r.get(
+    '/settings/warnings',
+    {
+      schema: { tags: ['warnings'], summary: '预警阈值', response: { 200: thresholdsOutput } },
+    },
+    (req) => getThresholds(db, req.ctx),
   );
   r.put(
     '/settings/warnings',
-    { schema: { tags: ['warnings'], summary: '修改预警阈值', body: thresholdsInput } },
+    {
+      schema: {
+        tags: ['warnings'],
+        summary: '修改预警阈值',
+        body: thresholdsInput,
+        response: { 200: thresholdsOutput },
+      },
+    },
     (req) => setThresholds(db, req.ctx, req.body),
   );
 }

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { isoDateOf, monthEnd, type YearMonth } from '../../../domain/periods.ts';
+import { isoDateOf, type YearMonth } from '../../../domain/periods.ts';
 import type { Rollup } from '../../../domain/rollup.ts';
 import {
   DEFAULT_THRESHOLDS,
@@ -8,6 +8,7 @@ import {
   finalLevel,
   LEVELS,
   type Level,
+  latenessAsOf,
   type WarningReason,
   type WarningThresholds,
 } from '../../../domain/warning-rules.ts';
@@ -23,6 +24,7 @@ import {
   projectFilterSql,
 } from '../projects/projects.service.ts';
 import { areas, categories, projects } from '../projects/projects.table.ts';
+import { projectsWithNames } from '../projects/projects-with-names.ts';
 import { units } from '../units/units.table.ts';
 import { warningEvents, warningSettings, warningSnapshots } from './warnings.table.ts';
 
@@ -97,6 +99,15 @@ export async function setThresholds(
   return getThresholds(db, ctx);
 }
 
+/**
+ * The milestones milestoneLateness() calls late at `asOf`, as SQL: planned before that day and
+ * not done by it (a whole day late at least). Lists and counts select with it, then measure the
+ * rows they show with milestoneLateness() itself; levels.test.ts holds the two together.
+ */
+export function lateAtSql(asOf: string): SQL {
+  return sql`(${milestones.plannedDate} < ${asOf} and (${milestones.actualDate} is null or ${milestones.actualDate} > ${asOf}))`;
+}
+
 /** One project's position for a year and month: the facts the dispatch figures and rules read. */
 export type ProjectStanding = {
   projectId: number;
@@ -132,24 +143,20 @@ export async function evaluateMonth(
   ];
   if (opts.projectIds) where.push(inArray(projects.id, opts.projectIds));
   const cond = and(...where);
+  const asOf = latenessAsOf(period, isoDateOf(ctx.now));
   const [rows, ms, overrides, thresholds] = await Promise.all([
-    db
-      .select({
-        id: projects.id,
-        code: projects.code,
-        name: projects.name,
-        tags: projects.tags,
-        area: areas.name,
-        category: categories.name,
-        ownerUnit: units.name,
-        ownerUnitId: projects.ownerUnitId,
-        phase: projects.phase,
-        rollup: projectYearRollups,
-      })
-      .from(projects)
-      .leftJoin(areas, eq(areas.id, projects.areaId))
-      .leftJoin(categories, eq(categories.id, projects.categoryId))
-      .leftJoin(units, eq(units.id, projects.ownerUnitId))
+    projectsWithNames(db, {
+      id: projects.id,
+      code: projects.code,
+      name: projects.name,
+      tags: projects.tags,
+      area: areas.name,
+      category: categories.name,
+      ownerUnit: units.name,
+      ownerUnitId: projects.ownerUnitId,
+      phase: projects.phase,
+      rollup: projectYearRollups,
+    })
       .leftJoin(
         projectYearRollups,
         and(
@@ -159,19 +166,16 @@ export async function evaluateMonth(
       )
       .where(cond)
       .orderBy(asc(areas.sortOrder), asc(areas.id), asc(projects.code)),
-    db
-      .select({
-        projectId: milestones.projectId,
-        name: milestones.name,
-        plannedDate: milestones.plannedDate,
-        actualDate: milestones.actualDate,
-      })
-      .from(milestones)
-      .innerJoin(projects, eq(projects.id, milestones.projectId))
-      .leftJoin(areas, eq(areas.id, projects.areaId))
-      .leftJoin(categories, eq(categories.id, projects.categoryId))
-      .leftJoin(units, eq(units.id, projects.ownerUnitId))
-      .where(and(cond, sql`${milestones.plannedDate} <= ${monthEnd(period)}`)),
+    projectsWithNames(db, {
+      projectId: milestones.projectId,
+      name: milestones.name,
+      plannedDate: milestones.plannedDate,
+      actualDate: milestones.actualDate,
+    })
+      .innerJoin(milestones, eq(milestones.projectId, projects.id))
+      // Only the milestones late at the lateness day: the rule gives the others no reason, and
+      // a city's history has tens of thousands of them.
+      .where(and(cond, lateAtSql(asOf))),
     db
       .select({
         projectId: warningSnapshots.projectId,

@@ -94,7 +94,7 @@ export default function BigScreenPage() {
     () =>
       d && {
         sCurve: sCurveOption(d, t, theme),
-        donut: donutOption(d.warnings, lang, t, theme),
+        donut: donutOption(d.warnings, d.projects, lang, t, theme),
         areas: groupBarsOption(
           d.byArea.map((g) => ({ ...g, name: g.area })),
           t,
@@ -256,7 +256,8 @@ export default function BigScreenPage() {
             <div className="screen-panel">
               <h2>
                 {t('screen.flagged')}
-                {t('app.paren', { text: d.flagged.length })}
+                {/* the server's count: the list below may be the worst few only */}
+                {t('app.paren', { text: d.flaggedCount })}
               </h2>
               <FlagScroller d={d} />
             </div>

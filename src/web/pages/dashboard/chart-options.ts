@@ -217,11 +217,12 @@ export function groupBarsOption(
 /** The warning donut: each slice in its colour with its word and count. */
 export function donutOption(
   counts: Record<Level, number>,
+  /** the server's project count, shown in the hole */
+  total: number,
   lang: Lang,
   t: TFunction,
   theme: ChartTheme = LIGHT,
 ): ChartOption {
-  const total = LEVELS.reduce((s, l) => s + counts[l], 0);
   return {
     // Figures for a meeting appear at once; an entrance animation only delays them.
     animation: false,

@@ -1,5 +1,5 @@
 import { DesktopOutlined, FileWordOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import {
   Badge,
   Button,
@@ -13,10 +13,10 @@ import {
   Tooltip,
   Typography,
 } from 'antd';
-import { type KeyboardEvent, lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
+import { type KeyboardEvent, lazy, type ReactNode, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { subtractWan } from '../../../domain/money.ts';
+import type { DispatchCounts } from '../../../contracts/dispatch-counts.ts';
 import { formatYearMonth } from '../../../domain/periods.ts';
 import { LEVELS, type Level } from '../../../domain/warning-rules.ts';
 import { api, downloadUrl } from '../../api.ts';
@@ -27,10 +27,15 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { EmptyState, ErrorState, PageSpinner } from '../../components/states.tsx';
 import { LEVEL_TEXT, levelBadgeStyle, monthLabel, pct, wanText, yi } from '../../format.ts';
 import { useAreas, useCategories, useUnits } from '../../queries.ts';
-import type { Dispatch, Report } from '../../types.ts';
+import type { Dispatch } from '../../types.ts';
 import { OverdueActionItems } from '../coordination/overdue-action-items.tsx';
 import { donutOption, groupBarsOption, sCurveOption } from './chart-options.ts';
-import { type DispatchFilters, useDispatch, useDispatchFilters } from './use-dispatch.ts';
+import {
+  type DispatchFilters,
+  dispatchQuery,
+  useDispatch,
+  useDispatchFilters,
+} from './use-dispatch.ts';
 
 const YEARS_BACK = 6;
 // Start fetching the charts library while the figures load.
@@ -225,41 +230,36 @@ export default function DashboardPage() {
   const [lineage, setLineage] = useState<LineageFigure | null>(null);
   const canReview = useCan('report.review');
   const canBulletin = useCan('document.read');
-  const [knownTags, setKnownTags] = useState<string[]>([]);
-  const pending = useQuery({
-    queryKey: ['reports', 'submitted-count'],
-    queryFn: () => api<Report[]>('/reports', { query: { status: 'submitted', pageSize: 500 } }),
-    enabled: canReview,
+  // Counted on the server in SQL with the dashboard's filters: never a page of rows counted here.
+  const counts = useQuery({
+    queryKey: ['dispatch', 'counts', filters],
+    queryFn: ({ signal }) =>
+      api<DispatchCounts>('/dispatch/counts', { query: dispatchQuery(filters!), signal }),
+    enabled: filters !== null,
+    placeholderData: keepPreviousData,
   });
+  const tagList = useQuery({
+    queryKey: ['projects', 'tags'],
+    queryFn: ({ signal }) => api<string[]>('/projects/tags', { signal }),
+  });
+  const tags = tagList.data ?? [];
 
   const d = dispatch.data;
-  // Tags have no list of their own: remember every tag the figures have shown.
-  useEffect(() => {
-    if (!d) return;
-    setKnownTags((prev) => {
-      const all = [...new Set([...prev, ...d.byTag.map((g) => g.tag)])];
-      return all.length === prev.length ? prev : all;
-    });
-  }, [d]);
-  const tags = knownTags;
-
   if (!filters || (dispatch.isPending && !d)) return <PageSpinner />;
   if (dispatch.isError && !d)
     return <ErrorState error={dispatch.error} onRetry={() => dispatch.refetch()} />;
   if (!d) return <PageSpinner />;
 
   const through = { year: d.year, month: Number(d.through.slice(5, 7)) };
-  const monthIdx = through.month - 1;
-  const prevActual = monthIdx > 0 ? d.series[monthIdx - 1]?.actual : '0.00';
-  const thisMonth = d.series[monthIdx]?.actual
-    ? subtractWan(d.series[monthIdx].actual!, prevActual ?? '0.00')
-    : null;
-  const gap = subtractWan(d.actual, d.timingTarget);
+  const thisMonth = d.monthActual;
+  const gap = d.gapVsTiming;
   const subtitle =
     through.month === 1
       ? t('dashboard.subtitleJan', { year: d.year })
       : t('dashboard.subtitle', { year: d.year, month: through.month });
-  const notReported = d.flagged.filter((f) => f.reasons.some((r) => r.rule === 'reporting'));
+  const notReported = counts.data?.notReportedProjects ?? [];
+  const notReportedCount = counts.data?.notReported ?? 0;
+  const awaitingReview = counts.data?.reportsAwaitingReview ?? 0;
   const groups =
     groupBy === 'area'
       ? d.byArea.map((g) => ({ ...g, name: g.area }))
@@ -424,7 +424,7 @@ export default function DashboardPage() {
             <EChart
               testId="chart-donut"
               ariaLabel={`${t('dashboard.donut')}: ${t('warnings.counts', d.warnings)}`}
-              option={donutOption(d.warnings, lang, t)}
+              option={donutOption(d.warnings, d.projects, lang, t)}
               style={{ height: 280 }}
               onClick={(p) => {
                 const level = (p.data as { level?: Level } | null)?.level;
@@ -466,7 +466,7 @@ export default function DashboardPage() {
             title={
               <>
                 {t('dashboard.flagged')}{' '}
-                <Badge count={d.flagged.length} style={levelBadgeStyle('red')} />
+                <Badge count={d.flaggedCount} style={levelBadgeStyle('red')} />
               </>
             }
           >
@@ -479,7 +479,7 @@ export default function DashboardPage() {
             title={
               <>
                 {t('dashboard.overdue')}{' '}
-                <Badge count={d.overdueMilestones.length} style={levelBadgeStyle('yellow')} />
+                <Badge count={d.overdueCount} style={levelBadgeStyle('yellow')} />
               </>
             }
           >
@@ -522,13 +522,18 @@ export default function DashboardPage() {
             title={
               <>
                 {t('dashboard.notReported')}{' '}
-                <Badge count={notReported.length} style={levelBadgeStyle('yellow')} />
+                <Badge
+                  count={notReportedCount}
+                  overflowCount={9999}
+                  style={levelBadgeStyle('yellow')}
+                  data-testid="not-reported-count"
+                />
               </>
             }
             extra={
-              canReview && pending.data && pending.data.length > 0 ? (
-                <Link to="/review">
-                  {t('dashboard.pendingReview', { count: pending.data.length })}
+              canReview && awaitingReview > 0 ? (
+                <Link to="/review" data-testid="pending-review">
+                  {t('dashboard.pendingReview', { count: awaitingReview })}
                 </Link>
               ) : null
             }
@@ -608,6 +613,11 @@ function FlaggedList({ d }: { d: Dispatch }) {
           </div>
         </Link>
       ))}
+      {d.flaggedCount > d.flagged.length && (
+        <Link to={`/warnings?month=${d.through}`} className="flag-item" data-testid="flagged-more">
+          {t('dashboard.flaggedMore', { shown: d.flagged.length, total: d.flaggedCount })}
+        </Link>
+      )}
     </div>
   );
 }

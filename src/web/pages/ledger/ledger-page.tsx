@@ -23,21 +23,20 @@ import {
   Tag,
 } from 'antd';
 import type { SorterResult } from 'antd/es/table/interface.js';
-import { type ReactNode, useMemo, useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import type { ProjectListOutput } from '../../../contracts/projects.ts';
 import { PROJECT_PHASES } from '../../../domain/milestones.ts';
-import { sumWan } from '../../../domain/money.ts';
 import { formatYearMonth } from '../../../domain/periods.ts';
-import type { ProjectFigures } from '../../../server/modules/projects/projects.service.ts';
-import { api, downloadUrl, type Json } from '../../api.ts';
+import { api, downloadUrl } from '../../api.ts';
 import { useCan } from '../../auth.tsx';
 import { LevelTag, useLang } from '../../components/level-tag.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { EmptyState, ErrorState } from '../../components/states.tsx';
 import { levelName, monthLabel, pct, wanText } from '../../format.ts';
 import { useAreas, useCategories, useLatestMonth, useUnits } from '../../queries.ts';
-import type { Project, ProjectPage, Standing } from '../../types.ts';
+
 import { ProjectForm } from './project-form.tsx';
 
 const COLUMN_KEYS = [
@@ -110,7 +109,7 @@ function store(key: string, value: unknown) {
   }
 }
 
-type Row = Project & { figures?: Json<ProjectFigures> | null; standing?: Standing };
+type Row = ProjectListOutput['items'][number];
 
 /** A CSV of exactly the rows and columns on screen, with a BOM so Excel and WPS read Chinese. */
 function exportCsv(columns: { title: string; value: (r: Row) => string }[], rows: Row[]) {
@@ -161,30 +160,18 @@ export default function LedgerPage() {
   };
   const projects = useQuery({
     queryKey: ['projects', query],
-    queryFn: ({ signal }) =>
-      api<Omit<ProjectPage, 'items'> & { items: Row[] }>('/projects', { query, signal }),
+    queryFn: ({ signal }) => api<ProjectListOutput>('/projects', { query, signal }),
     placeholderData: keepPreviousData,
     enabled: !latest.isPending,
   });
   const month = latest.data;
-  const standings = useQuery({
-    queryKey: ['warnings', month && formatYearMonth(month)],
-    queryFn: ({ signal }) =>
-      api<Standing[]>('/warnings', { query: { month: formatYearMonth(month!) }, signal }),
-    enabled: !!month,
+  // Each row's standing comes with the page (evaluated for these rows only); tags from the server.
+  const tagList = useQuery({
+    queryKey: ['projects', 'tags'],
+    queryFn: ({ signal }) => api<string[]>('/projects/tags', { signal }),
   });
-  const byProject = useMemo(
-    () => new Map((standings.data ?? []).map((s) => [s.projectId, s])),
-    [standings.data],
-  );
-  const tags = useMemo(
-    () => [...new Set((standings.data ?? []).flatMap((s) => s.tags))].sort(),
-    [standings.data],
-  );
-  const rows: Row[] = (projects.data?.items ?? []).map((p) => ({
-    ...p,
-    standing: byProject.get(p.id),
-  }));
+  const tags = tagList.data ?? [];
+  const rows: Row[] = projects.data?.items ?? [];
   const annual = (r: Row) => r.figures?.annualTarget ?? null;
   const actual = (r: Row) => r.figures?.actualCumulative ?? null;
 
@@ -361,7 +348,7 @@ export default function LedgerPage() {
     return p.toString();
   };
 
-  const pageSum = sumWan(rows.map((r) => r.totalInvestment));
+  const pageTotals = projects.data?.pageTotals;
   const empty =
     projects.data && projects.data.total === 0 && FILTER_KEYS.every((k) => !params.get(k));
 
@@ -582,11 +569,11 @@ export default function LedgerPage() {
                       {idx === 0 ? (
                         <b>{t('ledger.pageSum')}</b>
                       ) : k === 'totalInvestment' ? (
-                        <b>{wanText(pageSum)}</b>
+                        <b>{wanText(pageTotals?.totalInvestment)}</b>
                       ) : k === 'annualTarget' ? (
-                        <b>{wanText(sumWan(rows.map(annual)))}</b>
+                        <b>{wanText(pageTotals?.annualTarget)}</b>
                       ) : k === 'actual' ? (
-                        <b>{wanText(sumWan(rows.map(actual)))}</b>
+                        <b>{wanText(pageTotals?.actualCumulative)}</b>
                       ) : null}
                     </Table.Summary.Cell>
                   ))}

@@ -20,6 +20,7 @@ import type { TFunction } from 'i18next';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
+import type { ProjectStandingOutput } from '../../../contracts/projects.ts';
 import { formatYearMonth } from '../../../domain/periods.ts';
 import { ApiError, api } from '../../api.ts';
 import { useCan } from '../../auth.tsx';
@@ -35,7 +36,6 @@ import type {
   Project,
   Report,
   ReportDetail,
-  Standing,
   WarningEvent,
 } from '../../types.ts';
 import { ProjectActionItems } from '../coordination/action-item-list.tsx';
@@ -207,14 +207,19 @@ export default function ProjectPage() {
     enabled: project.isSuccess,
   });
 
-  // The level now, as the dashboard computes it for the latest month (history holds the past).
+  // The level now, for the latest month, evaluated on the server for this project alone
+  // (history holds the past).
   const ym = latest.data ? formatYearMonth(latest.data) : null;
-  const standings = useQuery({
-    queryKey: ['warnings', ym],
-    queryFn: ({ signal }) => api<Standing[]>('/warnings', { query: { month: ym! }, signal }),
+  const standingQuery = useQuery({
+    queryKey: ['warnings', 'standing', code, ym],
+    queryFn: ({ signal }) =>
+      api<ProjectStandingOutput>(`/projects/${encodeURIComponent(code)}/standing`, {
+        query: { month: ym! },
+        signal,
+      }),
     enabled: !!ym && project.isSuccess,
   });
-  const standing = standings.data?.find((s) => s.projectId === project.data?.id);
+  const standing = standingQuery.data?.standing;
 
   const rows = useMemo(
     (): MonthRow[] =>
@@ -286,8 +291,8 @@ export default function ProjectPage() {
               <div className="reason" data-testid="project-reasons">
                 {monthLabel(latest.data, lang)}
                 {t('app.colon')}
-                {standing.level !== standing.computedLevel && standing.overrideReason
-                  ? `${t('warnings.overridden')}${t('app.colon')}${standing.overrideReason}`
+                {standing.level !== standing.computedLevel && standing.override?.reason
+                  ? `${t('warnings.overridden')}${t('app.colon')}${standing.override.reason}`
                   : standing.reasons
                       .filter((r) => r.level !== 'green' || standing.level === 'green')
                       .map((r) => reasonText(r, lang))
@@ -534,7 +539,11 @@ export default function ProjectPage() {
                                     ? m.name
                                     : milestoneKindName(m.kind, lang, m.name)}
                                 </b>
-                                <span data-testid="milestone-state" data-milestone={m.name}>
+                                <span
+                                  data-testid="milestone-state"
+                                  data-milestone={m.name}
+                                  data-level={tone ?? 'none'}
+                                >
                                   <LevelToneTag level={tone}>
                                     {done
                                       ? `${t('project.milestoneDone')} ${m.actualDate}`

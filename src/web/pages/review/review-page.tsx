@@ -1,5 +1,5 @@
 import { CheckOutlined, RollbackOutlined } from '@ant-design/icons';
-import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   App,
   Button,
@@ -13,70 +13,42 @@ import {
   Table,
   Tooltip,
 } from 'antd';
-import { Decimal } from 'decimal.js';
 import type { TFunction } from 'i18next';
-import { useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { returnInput } from '../../../contracts/reports.ts';
-import { formatYearMonth } from '../../../domain/periods.ts';
+import { type ReviewQueue, returnInput } from '../../../contracts/reports.ts';
 import { api } from '../../api.ts';
 import { pickLang } from '../../components/form-errors.ts';
 import { InertWhenHidden } from '../../components/inert-when-hidden.tsx';
 import { LevelToneTag, useLang } from '../../components/level-tag.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { EmptyState, ErrorState, useErrorText } from '../../components/states.tsx';
-import { dateTime, monthLabel, pct, percent, previousMonth, wanText } from '../../format.ts';
-import { planOrNull } from '../../queries.ts';
-import type { Plan, Report } from '../../types.ts';
+import { dateTime, monthLabel, pct, wanText } from '../../format.ts';
 import { ReportPhotos } from '../reporting/report-photos.tsx';
 
 /** Photos are only looked at here; there is never a report to create. */
 const noReport = async () => null;
 
-type Hint = { key: string; text: string; level: 'yellow' | 'red' };
-type Row = Report & { last?: Report; plan?: Plan | null; hints: Hint[] };
+type Row = ReviewQueue['items'][number];
+type Hint = Row['hints'][number];
 
 const PAGE_SIZE = 20;
 
-/** Plausibility hints a reviewer should look at before approving. */
-function hintsFor(
-  r: Report,
-  last: Report | undefined,
-  plan: Plan | null | undefined,
-  t: TFunction,
-): Hint[] {
-  const hints: Hint[] = [];
-  const inv = new Decimal(r.investment);
-  if (plan === null) hints.push({ key: 'noPlan', text: t('review.hintNoPlan'), level: 'yellow' });
-  if (plan) {
-    const now = new Decimal(plan.timingTargets[r.month - 1] ?? 0);
-    const before = r.month > 1 ? new Decimal(plan.timingTargets[r.month - 2] ?? 0) : new Decimal(0);
-    const monthPlan = now.minus(before);
-    if (monthPlan.greaterThan(0) && inv.dividedBy(monthPlan).greaterThan(2)) {
-      hints.push({
-        key: 'farAbove',
-        text: t('review.hintFarAbove', { ratio: inv.dividedBy(monthPlan).toFixed(1) }),
-        level: inv.dividedBy(monthPlan).greaterThan(5) ? 'red' : 'yellow',
-      });
-    }
-    if (inv.greaterThan(plan.annualTarget)) {
-      hints.push({ key: 'overAnnual', text: t('review.hintOverAnnual'), level: 'red' });
-    }
+/** A hint's words: the server decides which hints a report has and their figures. */
+function hintText(h: Hint, t: TFunction): string {
+  switch (h.key) {
+    case 'noPlan':
+      return t('review.hintNoPlan');
+    case 'farAbove':
+      return t('review.hintFarAbove', { ratio: h.ratio });
+    case 'overAnnual':
+      return t('review.hintOverAnnual');
+    case 'zero':
+      return t('review.hintZero');
+    case 'backwards':
+      return t('review.hintBackwards', { last: h.last });
   }
-  if (inv.isZero()) hints.push({ key: 'zero', text: t('review.hintZero'), level: 'yellow' });
-  if (
-    last?.progressPercent != null &&
-    r.progressPercent != null &&
-    Number(r.progressPercent) < Number(last.progressPercent)
-  ) {
-    hints.push({
-      key: 'backwards',
-      text: t('review.hintBackwards', { last: last.progressPercent }),
-      level: 'red',
-    });
-  }
-  return hints;
 }
 
 export default function ReviewPage() {
@@ -85,56 +57,30 @@ export default function ReviewPage() {
   const { message } = App.useApp();
   const errorText = useErrorText();
   const queryClient = useQueryClient();
-  const [selected, setSelected] = useState<number[]>([]);
+  const [selectedRows, setSelectedRows] = useState<Row[]>([]);
   const [returning, setReturning] = useState<Row[] | null>(null);
   const [page, setPage] = useState(1);
   const [form] = Form.useForm<{ reason: string }>();
 
+  // One page of the queue with last month, change, plan share and hints worked out on the server.
   const queue = useQuery({
-    queryKey: ['reports', 'queue'],
-    queryFn: () => api<Report[]>('/reports', { query: { status: 'submitted', pageSize: 500 } }),
+    queryKey: ['reports', 'review-queue', page],
+    queryFn: ({ signal }) =>
+      api<ReviewQueue>('/reports/review-queue', {
+        query: { page, pageSize: PAGE_SIZE },
+        signal,
+      }),
+    placeholderData: keepPreviousData,
   });
-  const months = useMemo(
-    () => [...new Set((queue.data ?? []).map((r) => formatYearMonth(previousMonth(r))))],
-    [queue.data],
-  );
-  const lastMonths = useQueries({
-    queries: months.map((ym) => ({
-      queryKey: ['reports', 'month', ym],
-      queryFn: () =>
-        api<Report[]>('/reports', {
-          query: { year: ym.slice(0, 4), month: Number(ym.slice(5)), pageSize: 500 },
-        }),
-    })),
-  });
-  const visible = (queue.data ?? []).slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
-  const planKeys = [...new Set(visible.map((r) => `${r.projectCode}|${r.year}`))];
-  const plans = useQueries({
-    queries: planKeys.map((k) => {
-      const [code, year] = k.split('|');
-      return {
-        queryKey: ['plan', code, Number(year)],
-        queryFn: ({ signal }: { signal: AbortSignal }) => planOrNull(code, Number(year), signal),
-        staleTime: 300_000,
-      };
-    }),
-  });
-
-  const lastByKey = new Map<string, Report>();
-  for (const q of lastMonths)
-    for (const r of q.data ?? []) lastByKey.set(`${r.projectId}|${r.year}|${r.month}`, r);
-  const planByKey = new Map<string, Plan | null | undefined>(
-    planKeys.map((k, i) => [k, plans[i]?.data]),
-  );
-  const rows: Row[] = (queue.data ?? []).map((r) => {
-    const pm = previousMonth(r);
-    const last = lastByKey.get(`${r.projectId}|${pm.year}|${pm.month}`);
-    const plan = planByKey.get(`${r.projectCode}|${r.year}`);
-    return { ...r, last, plan, hints: hintsFor(r, last, plan, t) };
-  });
+  const rows = queue.data?.items ?? [];
+  const total = queue.data?.total;
+  // the last page emptied by approvals: show the one before
+  useEffect(() => {
+    if (queue.data && queue.data.items.length === 0 && page > 1) setPage((p) => p - 1);
+  }, [queue.data, page]);
 
   const done = () => {
-    setSelected([]);
+    setSelectedRows([]);
     void queryClient.invalidateQueries({ queryKey: ['reports'] });
     void queryClient.invalidateQueries({ queryKey: ['dispatch'] });
     void queryClient.invalidateQueries({ queryKey: ['latest-month'] });
@@ -171,48 +117,39 @@ export default function ReviewPage() {
     },
   });
 
-  const change = (r: Row) => {
-    if (!r.last) return '—';
-    const p = percent(
-      new Decimal(r.investment).minus(r.last.investment).toFixed(2),
-      r.last.investment,
-    );
-    return p == null ? '—' : `${p.startsWith('-') ? '' : '+'}${p}%`;
-  };
-
-  const selectedRows = rows.filter((r) => selected.includes(r.id));
+  const change = (r: Row) => (r.changePercent == null ? '—' : `${r.changePercent}%`);
 
   return (
     <>
       <PageHeader
         title={t('review.title')}
-        subtitle={queue.data ? t('review.queue', { count: queue.data.length }) : undefined}
+        subtitle={total !== undefined ? t('review.queue', { count: total }) : undefined}
         extra={
           <>
             <Button
               type="primary"
               icon={<CheckOutlined />}
-              disabled={selected.length === 0}
+              disabled={selectedRows.length === 0}
               loading={act.isPending && !act.variables?.reason}
               onClick={() => act.mutate({ targets: selectedRows })}
               data-testid="bulk-approve"
             >
-              {t('review.bulkApprove', { count: selected.length })}
+              {t('review.bulkApprove', { count: selectedRows.length })}
             </Button>
             <Button
               danger
               icon={<RollbackOutlined />}
-              disabled={selected.length === 0}
+              disabled={selectedRows.length === 0}
               onClick={() => setReturning(selectedRows)}
             >
-              {t('review.bulkReturn', { count: selected.length })}
+              {t('review.bulkReturn', { count: selectedRows.length })}
             </Button>
           </>
         }
       />
       {queue.isError ? (
         <ErrorState error={queue.error} onRetry={() => queue.refetch()} />
-      ) : queue.data?.length === 0 ? (
+      ) : total === 0 ? (
         <Card>
           <EmptyState description={t('review.empty')} />
         </Card>
@@ -226,13 +163,16 @@ export default function ReviewPage() {
           sticky
           scroll={{ x: 'max-content' }}
           rowSelection={{
-            selectedRowKeys: selected,
-            onChange: (keys) => setSelected(keys as number[]),
+            selectedRowKeys: selectedRows.map((r) => r.id),
+            // rows chosen on another page stay chosen
+            preserveSelectedRowKeys: true,
+            onChange: (_, chosen) => setSelectedRows(chosen.filter(Boolean)),
             columnTitle: (checkbox) => <InertWhenHidden>{checkbox}</InertWhenHidden>,
           }}
           pagination={{
             current: page,
             pageSize: PAGE_SIZE,
+            total,
             onChange: setPage,
             hideOnSinglePage: true,
           }}
@@ -313,7 +253,7 @@ export default function ReviewPage() {
                   <Flex vertical gap={2}>
                     {r.hints.map((h) => (
                       <LevelToneTag key={h.key} level={h.level} wrap>
-                        {h.text}
+                        {hintText(h, t)}
                       </LevelToneTag>
                     ))}
                   </Flex>

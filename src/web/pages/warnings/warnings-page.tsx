@@ -204,6 +204,8 @@ function ThresholdsForm() {
       queryClient.setQueryData(['thresholds'], v);
       void queryClient.invalidateQueries({ queryKey: ['warnings'] });
       void queryClient.invalidateQueries({ queryKey: ['dispatch'] });
+      // each milestone's lateness level follows the office's threshold too
+      void queryClient.invalidateQueries({ queryKey: ['milestones'] });
       message.success(t('warnings.thresholdsSaved'));
     },
     onError: (e) => message.error(showFieldErrors(form, e, errorText)),

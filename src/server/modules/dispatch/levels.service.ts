@@ -1,0 +1,120 @@
+import { and, isNull, type SQL, sql } from 'drizzle-orm';
+import { isoDateOf, type YearMonth } from '../../../domain/periods.ts';
+import { latenessAsOf } from '../../../domain/warning-rules.ts';
+import type { Ctx } from '../../context.ts';
+import type { Db } from '../../db.ts';
+import { projectScope } from '../../policy.ts';
+import { systemActor } from '../offices/offices.service.ts';
+import { type ProjectFilter, projectFilterSql } from '../projects/projects.service.ts';
+import { projects } from '../projects/projects.table.ts';
+import { evaluateMonth, getThresholds } from '../warnings/warnings.service.ts';
+import { warningSnapshots } from '../warnings/warnings.table.ts';
+import { projectMonthLevels, projectStandingVersions } from './levels.table.ts';
+import { projectYearRollups } from './rollups.table.ts';
+
+/** What a level row must have been computed with to count for a month read now. */
+export type LevelKey = { period: YearMonth; asOf: string; thresholdsVersion: number };
+
+export async function levelKey(db: Db, ctx: Ctx, period: YearMonth): Promise<LevelKey> {
+  const { version } = await getThresholds(db, ctx);
+  return { period, asOf: latenessAsOf(period, isoDateOf(ctx.now)), thresholdsVersion: version };
+}
+
+/**
+ * The FROM and WHERE every set-based dispatch query shares: the actor's non-archived projects
+ * under the filter, with their names, the year's roll-up, the month's stored level and the
+ * coordinator's override. `stale` marks a level row that no longer counts (see levels.table.ts).
+ */
+export function standingsFrom(
+  ctx: Ctx,
+  key: LevelKey,
+  filter: ProjectFilter = {},
+  opts: { join?: SQL; unitNames?: boolean } = {},
+): SQL {
+  const { year, month } = key.period;
+  const where = and(
+    projectScope(ctx.actor),
+    isNull(projects.archivedAt),
+    ...projectFilterSql(filter),
+  );
+  // Category and unit names are joined only when a filter or the answer reads them: each join
+  // is a lookup per project on every dashboard request.
+  return sql`from projects
+    left join areas on areas.id = projects.area_id
+    ${filter.category ? sql`left join categories on categories.id = projects.category_id` : sql``}
+    ${filter.unit || opts.unitNames ? sql`left join units on units.id = projects.owner_unit_id` : sql``}
+    left join ${projectYearRollups} on ${projectYearRollups.projectId} = projects.id and ${projectYearRollups.year} = ${year}
+    left join ${projectStandingVersions} on ${projectStandingVersions.projectId} = projects.id
+    left join ${projectMonthLevels} on ${projectMonthLevels.projectId} = projects.id
+      and ${projectMonthLevels.year} = ${year} and ${projectMonthLevels.month} = ${month}
+    left join ${warningSnapshots} on ${warningSnapshots.projectId} = projects.id
+      and ${warningSnapshots.year} = ${year} and ${warningSnapshots.month} = ${month}
+    ${opts.join ?? sql``}
+    where ${where}`;
+}
+
+/** The final level (the override wins) of the row standingsFrom() joined. */
+export const finalLevelSql = sql`coalesce(${warningSnapshots.overrideLevel}, ${projectMonthLevels.computedLevel})`;
+
+/** True where the stored level is missing or was computed with other inputs than `key`'s. */
+export function staleSql(key: LevelKey): SQL {
+  return sql`(${projectMonthLevels.projectId} is null
+    or ${projectMonthLevels.standingVersion} <> coalesce(${projectStandingVersions.version}, 0)
+    or ${projectMonthLevels.thresholdsVersion} <> ${key.thresholdsVersion}
+    or ${projectMonthLevels.asOf} <> ${key.asOf})`;
+}
+
+/**
+ * Recomputes the stored level of every project in scope whose row is stale, with the one rule
+ * (evaluateWarning, through evaluateMonth). Each project's standing version is read before its
+ * facts: a change committed in between leaves the row older than the project, so it is
+ * recomputed next time, never counted stale. Returns how many rows it wrote.
+ */
+export async function refreshStaleLevels(
+  db: Db,
+  ctx: Ctx,
+  key: LevelKey,
+  filter: ProjectFilter = {},
+): Promise<number> {
+  const stale = (await db.execute(
+    sql`select projects.id as id, coalesce(${projectStandingVersions.version}, 0)::text as version
+        ${standingsFrom(ctx, key, filter)} and ${staleSql(key)}`,
+  )) as unknown as { rows: { id: number; version: string }[] };
+  const rows = stale.rows;
+  if (rows.length === 0) return 0;
+  const version = new Map(rows.map((r) => [Number(r.id), Number(r.version)]));
+  // The rule runs for the office, not the reader: the row is shared by everyone who may see it.
+  const system: Ctx = { ...ctx, actor: systemActor(ctx.actor.officeId) };
+  const ids = [...version.keys()];
+  for (let i = 0; i < ids.length; i += 5000) {
+    const chunk = ids.slice(i, i + 5000);
+    const standings = await evaluateMonth(db, system, { period: key.period, projectIds: chunk });
+    const values = standings.map((s) => ({
+      projectId: s.projectId,
+      officeId: ctx.actor.officeId,
+      year: key.period.year,
+      month: key.period.month,
+      computedLevel: s.computedLevel,
+      reasons: s.reasons,
+      standingVersion: version.get(s.projectId)!,
+      thresholdsVersion: key.thresholdsVersion,
+      asOf: key.asOf,
+    }));
+    for (let j = 0; j < values.length; j += 1000) {
+      await db
+        .insert(projectMonthLevels)
+        .values(values.slice(j, j + 1000))
+        .onConflictDoUpdate({
+          target: [projectMonthLevels.projectId, projectMonthLevels.year, projectMonthLevels.month],
+          set: {
+            computedLevel: sql`excluded.computed_level`,
+            reasons: sql`excluded.reasons`,
+            standingVersion: sql`excluded.standing_version`,
+            thresholdsVersion: sql`excluded.thresholds_version`,
+            asOf: sql`excluded.as_of`,
+          },
+        });
+    }
+  }
+  return rows.length;
+}

@@ -1,0 +1,56 @@
+import {
+  bigint,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+} from 'drizzle-orm/pg-core';
+import { LEVELS, type WarningReason } from '../../../domain/warning-rules.ts';
+import { projects } from '../projects/projects.table.ts';
+
+/**
+ * A counter per project that moves whenever anything its warning level reads changes: its
+ * roll-ups (approvals, imports, plan revisions), its milestones, its phase. Database triggers
+ * move it (migration 0019), in the transaction of the change, whichever code path made it.
+ * A derived table: not in backups (a restore rebuilds it).
+ */
+export const projectStandingVersions = pgTable('project_standing_versions', {
+  projectId: integer('project_id')
+    .primaryKey()
+    .references(() => projects.id),
+  version: bigint('version', { mode: 'number' }).notNull(),
+});
+
+/**
+ * Each project's computed warning level per month with its reasons, as the rule (evaluateWarning)
+ * gave them, so
+ * the dashboard counts levels with one GROUP BY instead of running the rule over every project
+ * on every request. A row is current only while the project's standing version, the office's
+ * thresholds version and the day lateness is measured at (as_of: the month's end, or today for
+ * a month not over) are the ones it was computed with; any other row is recomputed on read.
+ * A derived table: not in backups.
+ */
+export const projectMonthLevels = pgTable(
+  'project_month_levels',
+  {
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id),
+    officeId: integer('office_id').notNull(),
+    year: integer('year').notNull(),
+    month: integer('month').notNull(),
+    computedLevel: text('computed_level', { enum: LEVELS }).notNull(),
+    /** the rule's reasons with the level, so a list of flagged projects runs no rule */
+    reasons: jsonb('reasons').$type<WarningReason[]>().notNull(),
+    standingVersion: bigint('standing_version', { mode: 'number' }).notNull(),
+    thresholdsVersion: integer('thresholds_version').notNull(),
+    asOf: date('as_of', { mode: 'string' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.year, t.month] }),
+    index('project_month_levels_office_month').on(t.officeId, t.year, t.month),
+  ],
+);
