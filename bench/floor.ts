@@ -1,0 +1,180 @@
+/**
+ * The floor: the best plain SQL we can write for the dashboard's figures, one statement on the
+ * same connection. It reads the roll-ups (one row per project and year, jsonb arrays), the
+ * milestones due by the month, the month's overrides and the office's thresholds, computes each
+ * project's level in SQL, and answers the totals, the groups by area and by tag, the warning
+ * counts and the 12-month S-curve sums. It does not write the flagged projects' sentences.
+ * (EXPLAIN ANALYZE at 10,000 projects put most of a first version's time in a set-returning
+ * S-curve and four passes over every project; so: one pass grouped by area and tags first,
+ * the 12 months as plain sums.)
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import { latenessAsOf } from '../src/domain/warning-rules.ts';
+import type { Db } from '../src/server/db.ts';
+
+export type FloorFilter = { area?: string; tag?: string };
+
+const rows = async (db: Db, q: SQL) =>
+  ((await db.execute(q)) as unknown as { rows: Record<string, unknown>[] }).rows;
+
+/**
+ * Whether the schema keeps each project's computed level per month (project_month_levels,
+ * issue 12): then the floor counts the stored levels, as the design means the dashboard to;
+ * without it the floor computes every level in SQL from the roll-ups and the milestones.
+ */
+export async function hasLevelTable(db: Db): Promise<boolean> {
+  const [r] = await rows(
+    db,
+    sql`select to_regclass('public.project_month_levels') is not null as present`,
+  );
+  return r?.present === true;
+}
+
+let levelTable: boolean | undefined;
+/** Decides once per process which floor applies (call before timing). */
+export async function prepareFloor(db: Db): Promise<'stored levels' | 'levels computed in SQL'> {
+  levelTable = await hasLevelTable(db);
+  return levelTable ? 'stored levels' : 'levels computed in SQL';
+}
+
+function standings(
+  officeId: number,
+  period: { year: number; month: number },
+  today: string,
+  f: FloorFilter,
+): SQL {
+  if (levelTable === undefined) throw new Error('prepareFloor(db) first');
+  // the month's index inlined: a bound parameter would be text, and ->> text is an object key
+  const idx = sql.raw(String(period.month - 1));
+  const asOf = latenessAsOf(period, today);
+  const where = [sql`p.office_id = ${officeId}`, sql`p.archived_at is null`];
+  if (f.area) where.push(sql`a.name = ${f.area}`);
+  if (f.tag) where.push(sql`${f.tag} = any(p.tags)`);
+  return sql`
+    t as (
+      select coalesce((s.thresholds->>'investmentGreenAtPercent')::numeric, 100) as g,
+             coalesce((s.thresholds->>'investmentRedBelowPercent')::numeric, 80) as r,
+             coalesce((s.thresholds->>'milestoneRedAfterDays')::int, 30) as days,
+             case coalesce(s.thresholds->>'missingReportLevel', 'yellow')
+               when 'red' then 2 when 'yellow' then 1 else 0 end as missing
+      from (select 1) one left join warning_settings s on s.office_id = ${officeId}
+    ),
+    pj as (
+      select p.id, p.code, p.name, p.tags, p.phase, p.owner_unit_id,
+             coalesce(a.name, '未分片区') as area, a.sort_order,
+             coalesce(y.has_plan, false) as has_plan,
+             y.annual_target as annual, y.initial_annual_target as initial_annual,
+             (y.timing_targets->>${idx})::numeric as timing,
+             (y.initial_timing_targets->>${idx})::numeric as initial_timing,
+             (y.actual_cumulative->>${idx})::numeric as actual,
+             coalesce((y.reported_months->>${idx})::boolean, false) as reported,
+             y.timing_targets as tt, y.actual_cumulative as ac
+      from projects p
+      left join areas a on a.id = p.area_id
+      left join project_year_rollups y on y.project_id = p.id and y.year = ${period.year}
+      where ${sql.join(where, sql` and `)}
+    ),
+    late as (
+      select m.project_id, max(${asOf}::date - m.planned_date) as days_late
+      from milestones m join pj on pj.id = m.project_id
+      where m.planned_date <= ${asOf}::date - 1
+        and (m.actual_date is null or m.actual_date > ${asOf}::date)
+      group by m.project_id
+    ),
+    lv as (${levelTable ? stored(period) : computed(officeId, period)}),
+    fin as (
+      select lv.*, coalesce(case lv.override_level when 'red' then 2 when 'yellow' then 1
+                                 when 'green' then 0 end, lv.computed) as level
+      from lv
+    )`;
+}
+
+const MONTHS = Array.from({ length: 12 }, (_, m) => m);
+/** per group of projects alike in area and tags: the sums, the level counts, the 12 months */
+const GROUP_SUMS = sql.raw(`count(*) as projects, count(*) filter (where has_plan) as planned,
+  sum(annual) filter (where has_plan) as annual, sum(timing) filter (where has_plan) as timing,
+  sum(actual) filter (where has_plan) as actual,
+  sum(initial_annual) filter (where has_plan) as initial_annual,
+  sum(initial_timing) filter (where has_plan) as initial_timing,
+  count(*) filter (where level = 0) as green, count(*) filter (where level = 1) as yellow,
+  count(*) filter (where level = 2) as red,
+  ${MONTHS.map((m) => `sum((tt->>${m})::numeric) filter (where has_plan) as t${m}`).join(', ')},
+  ${MONTHS.map((m) => `sum((ac->>${m})::numeric) filter (where has_plan) as a${m}`).join(', ')}`);
+/** the same figures re-added over groups */
+const SUMS = sql.raw(`sum(projects) as projects, sum(planned) as planned, sum(annual) as annual,
+  sum(timing) as timing, sum(actual) as actual, sum(initial_annual) as initial_annual,
+  sum(initial_timing) as initial_timing, sum(green) as green, sum(yellow) as yellow,
+  sum(red) as red`);
+const SERIES = sql.raw(`array[${MONTHS.map((m) => `sum(t${m})`).join(', ')}] as series_timing,
+  array[${MONTHS.map((m) => `sum(a${m})`).join(', ')}] as series_actual`);
+
+/**
+ * The dashboard's figures in one statement, one pass over the projects: grouped first by area
+ * and tags (a few dozen groups), then re-added into the total with its S-curve, the areas and
+ * the tags (one row each).
+ */
+export function floorDispatch(
+  db: Db,
+  officeId: number,
+  period: { year: number; month: number },
+  today: string,
+  f: FloorFilter = {},
+) {
+  return rows(
+    db,
+    sql`with ${standings(officeId, period, today, f)},
+    g as (select area, tags, ${GROUP_SUMS} from fin group by area, tags)
+    select 'total' as kind, null as key, ${SUMS}, ${SERIES} from g
+    union all
+    select 'area', area, ${SUMS}, null, null from g group by area
+    union all
+    select 'tag', tag, ${SUMS}, null, null from g cross join unnest(tags) as tag group by tag`,
+  );
+}
+
+/** Every project's final level for the month, with the facts it rests on, in one statement. */
+export function floorWarnings(
+  db: Db,
+  officeId: number,
+  period: { year: number; month: number },
+  today: string,
+  f: FloorFilter = {},
+) {
+  return rows(
+    db,
+    sql`with ${standings(officeId, period, today, f)}
+    select fin.id, fin.code, fin.name, fin.area, u.name as owner_unit, fin.tags, fin.computed,
+           fin.override_level, fin.level, fin.has_plan, fin.annual, fin.timing, fin.actual,
+           fin.reported, fin.days_late
+    from fin left join units u on u.id = fin.owner_unit_id
+    order by fin.sort_order, fin.area, fin.code`,
+  );
+}
+
+/** each project's computed level as the level table stores it (0 green, 1 yellow, 2 red) */
+const stored = (period: { year: number; month: number }) => sql`
+      select pj.*, null::int as days_late, w.override_level,
+        case l.computed_level when 'red' then 2 when 'yellow' then 1 else 0 end as computed
+      from pj
+      left join project_month_levels l on l.project_id = pj.id
+        and l.year = ${period.year} and l.month = ${period.month}
+      left join warning_snapshots w on w.project_id = pj.id
+        and w.year = ${period.year} and w.month = ${period.month} and w.override_level is not null`;
+
+/** each project's computed level by the warning rule, in SQL */
+const computed = (officeId: number, period: { year: number; month: number }) => sql`
+      select pj.*, l.days_late, w.override_level,
+        greatest(
+          case when pj.has_plan and pj.timing > 0 then
+            case when round(pj.actual * 100 / pj.timing, 1) >= t.g then 0
+                 when round(pj.actual * 100 / pj.timing, 1) >= t.r then 1 else 2 end
+          else 0 end,
+          case when l.days_late is null then 0 when l.days_late > t.days then 2 else 1 end,
+          case when not pj.reported and pj.has_plan and pj.phase not in ('completed', 'in_use')
+               then t.missing else 0 end
+        ) as computed
+      from pj cross join t
+      left join late l on l.project_id = pj.id
+      left join warning_snapshots w on w.office_id = ${officeId} and w.project_id = pj.id
+        and w.year = ${period.year} and w.month = ${period.month} and w.override_level is not null
+    `;
