@@ -90,11 +90,13 @@ const figuresOut = {
   annualTarget: z.string(),
   timingTarget: z.string(),
   actual: z.string(),
+  /** the start-of-year plan (年初计划) for comparison */
   initialAnnualTarget: z.string(),
   initialTimingTarget: z.string(),
   /** percentages with one decimal; null when the target is zero */
   rateVsTiming: z.string().nullable(),
   rateVsAnnual: z.string().nullable(),
+  /** actual against the start-of-year timing target, minus 100 (提升 / 下降) */
   aboveInitialPlan: z.string().nullable(),
   warnings: z.object({ green: z.number().int(), yellow: z.number().int(), red: z.number().int() }),
 };
@@ -137,6 +139,7 @@ export const dispatchOutput = z.object({
       name: z.string(),
       milestone: z.string(),
       plannedDate: z.string(),
+      /** measured by milestoneLateness() at `asOf`: the month's end, or today when it is not over */
       daysLate: z.number().int(),
       level: levelOut,
       asOf: z.string(),
@@ -144,6 +147,10 @@ export const dispatchOutput = z.object({
   ),
   overdueCount: z.number().int(),
 });
+
+/** One group's figures (the totals, an area's, a tag's). */
+export type Figures = z.infer<z.ZodObject<typeof figuresOut>>;
+export type DispatchResult = z.infer<typeof dispatchOutput>;
 
 /** How many flagged projects and late milestones the dashboard's answer lists. */
 export const DISPATCH_LIST_LIMIT = 100;

@@ -1,19 +1,21 @@
-import { and, asc, eq, isNull, notInArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import {
   type DispatchCounts,
   NOT_REPORTED_LIST_LIMIT,
 } from '../../../contracts/dispatch-counts.ts';
 import { formatYearMonth, type YearMonth } from '../../../domain/periods.ts';
-import { PHASES_NOT_DUE } from '../../../domain/reporting-duty.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { projectScope } from '../../policy.ts';
-import { type ProjectFilter, projectFilterSql } from '../projects/projects.service.ts';
+import {
+  owesReportSql,
+  type ProjectFilter,
+  projectFilterSql,
+} from '../projects/projects.service.ts';
 import { projects } from '../projects/projects.table.ts';
 import { projectsWithNames } from '../projects/projects-with-names.ts';
 import { monthlyReports } from '../reports/reports.table.ts';
 import { units } from '../units/units.table.ts';
-import { projectYearRollups } from './rollups.table.ts';
 
 /**
  * The SQL of isReportDue() and of "reported" for a month: a project being prepared or built with
@@ -22,10 +24,7 @@ import { projectYearRollups } from './rollups.table.ts';
  */
 function notReportedSql(at: YearMonth): SQL {
   return and(
-    notInArray(projects.phase, [...PHASES_NOT_DUE]),
-    sql`exists (
-      select 1 from ${projectYearRollups} r
-      where r.project_id = ${projects.id} and r.year = ${at.year} and r.has_plan)`,
+    owesReportSql(at),
     sql`not exists (
       select 1 from ${monthlyReports} m
       where m.project_id = ${projects.id} and m.year = ${at.year} and m.month = ${at.month}

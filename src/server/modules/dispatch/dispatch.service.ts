@@ -1,13 +1,9 @@
 import { Decimal } from 'decimal.js';
-import { and, asc, type Column, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import type { DispatchResult, Figures } from '../../../contracts/dispatch.ts';
 import { percent } from '../../../domain/money.ts';
 import { formatYearMonth, type YearMonth } from '../../../domain/periods.ts';
-import {
-  type Level,
-  milestoneLateness,
-  type WarningReason,
-  worstFirst,
-} from '../../../domain/warning-rules.ts';
+import { milestoneLateness, worstFirst } from '../../../domain/warning-rules.ts';
 import type { Ctx } from '../../context.ts';
 import { type Db, queryRows } from '../../db.ts';
 import { projectScope } from '../../policy.ts';
@@ -15,75 +11,24 @@ import { milestones } from '../milestones/milestones.table.ts';
 import { type ProjectFilter, projectFilterSql } from '../projects/projects.service.ts';
 import { projects } from '../projects/projects.table.ts';
 import { projectsWithNames } from '../projects/projects-with-names.ts';
-import { getThresholds, lateAtSql } from '../warnings/warnings.service.ts';
+import { lateAtSql } from '../warnings/warnings.service.ts';
 import { warningSnapshots } from '../warnings/warnings.table.ts';
 import {
   finalLevelSql,
   type LevelKey,
   levelKey,
-  refreshStaleLevels,
+  monthOf,
+  plannedSum,
+  readWithFreshLevels,
   staleSql,
   standingsFrom,
 } from './levels.service.ts';
 import { projectMonthLevels } from './levels.table.ts';
 import { projectYearRollups } from './rollups.table.ts';
 
-export type Figures = {
-  projects: number;
-  /** projects with an investment plan for the year; the sums below cover only these */
-  plannedProjects: number;
-  annualTarget: string;
-  timingTarget: string;
-  actual: string;
-  /** the start-of-year plan (年初计划) for comparison */
-  initialAnnualTarget: string;
-  initialTimingTarget: string;
-  /** percentages with one decimal, null when the target is zero */
-  rateVsTiming: string | null;
-  rateVsAnnual: string | null;
-  /** actual against the start-of-year timing target, minus 100 (提升 / 下降) */
-  aboveInitialPlan: string | null;
-  warnings: Record<Level, number>;
-};
-
-export type DispatchResult = Figures & {
-  year: number;
-  through: string;
-  byArea: (Figures & { area: string })[];
-  byTag: (Figures & { tag: string })[];
-  series: { month: number; timingTarget: string; actual: string | null }[];
-  /** the worst first; every one when no limit was asked, else at most the limit */
-  flagged: {
-    projectId: number;
-    code: string;
-    name: string;
-    area: string | null;
-    ownerUnit: string | null;
-    level: Level;
-    computedLevel: Level;
-    overrideReason: string | null;
-    reasons: WarningReason[];
-  }[];
-  overdueMilestones: {
-    projectId: number;
-    code: string;
-    name: string;
-    milestone: string;
-    plannedDate: string;
-    /** measured by milestoneLateness() at `asOf`: the month's end, or today when it is not over */
-    daysLate: number;
-    level: Level;
-    asOf: string;
-  }[];
-  /** this month's approved investment (本月完成): the month's cumulative less the month before's */
-  monthActual: string;
-  /** cumulative actual less the timing target (较时序目标): negative when behind */
-  gapVsTiming: string;
-  /** all projects not green (yellow + red), listed or not */
-  flaggedCount: number;
-  /** all late milestones, listed or not */
-  overdueCount: number;
-};
+// The answer's shape is the contract's (src/contracts/dispatch.ts), so the route's response
+// schema and this code cannot drift apart.
+export type { DispatchResult, Figures };
 
 /** The sums one group of projects adds up to, as set-based SQL returns them. */
 export type Sums = {
@@ -155,15 +100,13 @@ const ZERO: Sums = {
  */
 export function sumsSql(i: number): SQL {
   const planned = sql`${projectYearRollups.hasPlan}`;
-  const at = (col: Column) =>
-    sql`coalesce(sum((${col} ->> ${sql.raw(String(i))})::numeric) filter (where ${planned}), 0)::text`;
   return sql`count(*)::int as "projects",
     count(*) filter (where ${planned})::int as "plannedProjects",
-    coalesce(sum(${projectYearRollups.annualTarget}) filter (where ${planned}), 0)::text as "annual",
-    ${at(projectYearRollups.timingTargets)} as "timing",
-    ${at(projectYearRollups.actualCumulative)} as "actual",
-    coalesce(sum(${projectYearRollups.initialAnnualTarget}) filter (where ${planned}), 0)::text as "initialAnnual",
-    ${at(projectYearRollups.initialTimingTargets)} as "initialTiming",
+    ${plannedSum(projectYearRollups.annualTarget)} as "annual",
+    ${plannedSum(monthOf(projectYearRollups.timingTargets, i))} as "timing",
+    ${plannedSum(monthOf(projectYearRollups.actualCumulative, i))} as "actual",
+    ${plannedSum(projectYearRollups.initialAnnualTarget)} as "initialAnnual",
+    ${plannedSum(monthOf(projectYearRollups.initialTimingTargets, i))} as "initialTiming",
     count(*) filter (where ${finalLevelSql} = 'green')::int as "green",
     count(*) filter (where ${finalLevelSql} = 'yellow')::int as "yellow",
     count(*) filter (where ${finalLevelSql} = 'red')::int as "red"`;
@@ -173,7 +116,6 @@ const NO_AREA = '未分片区';
 const MONTHS = Array.from({ length: 12 }, (_, m) => m);
 
 type GroupRow = Sums & {
-  areaId: number | null;
   area: string | null;
   tags: string[];
   stale: number;
@@ -190,19 +132,16 @@ async function groupSums(
   key: LevelKey,
   filter: ProjectFilter,
 ): Promise<GroupRow[]> {
-  const planned = sql`${projectYearRollups.hasPlan}`;
-  const month = (col: Column, m: number) =>
-    sql`coalesce(sum((${col} ->> ${sql.raw(String(m))})::numeric) filter (where ${planned}), 0)::text`;
   const series = sql.join(
     MONTHS.flatMap((m) => [
-      sql`${month(projectYearRollups.timingTargets, m)} as ${sql.identifier(`t${m}`)}`,
-      sql`${month(projectYearRollups.actualCumulative, m)} as ${sql.identifier(`a${m}`)}`,
+      sql`${plannedSum(monthOf(projectYearRollups.timingTargets, m))} as ${sql.identifier(`t${m}`)}`,
+      sql`${plannedSum(monthOf(projectYearRollups.actualCumulative, m))} as ${sql.identifier(`a${m}`)}`,
     ]),
     sql`, `,
   );
   return queryRows<GroupRow>(
     db,
-    sql`select areas.id as "areaId", areas.name as "area", projects.tags as "tags",
+    sql`select areas.name as "area", projects.tags as "tags",
           ${sumsSql(key.period.month - 1)},
           count(*) filter (where ${staleSql(key)})::int as "stale", ${series}
         ${standingsFrom(ctx, key, filter)}
@@ -229,11 +168,14 @@ export async function dispatchFigures(
   const filter = opts.filter ?? {};
   const limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
   const key = await levelKey(db, ctx, period);
-  let groups = await groupSums(db, ctx, key, filter);
-  if (groups.some((g) => g.stale > 0)) {
-    await refreshStaleLevels(db, ctx, key, filter);
-    groups = await groupSums(db, ctx, key, filter);
-  }
+  const groups = await readWithFreshLevels(
+    db,
+    ctx,
+    key,
+    filter,
+    () => groupSums(db, ctx, key, filter),
+    (rows) => rows.reduce((n, g) => n + g.stale, 0),
+  );
   let total = ZERO;
   const byArea = new Map<string, Sums>();
   const byTag = new Map<string, Sums>();
@@ -320,30 +262,27 @@ async function overdueMilestones(
   filter: ProjectFilter,
   limit: number,
 ): Promise<{ items: DispatchResult['overdueMilestones']; count: number }> {
-  const { asOf } = key;
-  const [rows, thresholds] = await Promise.all([
-    projectsWithNames(db, {
-      projectId: projects.id,
-      code: projects.code,
-      name: projects.name,
-      milestone: milestones.name,
-      plannedDate: milestones.plannedDate,
-      actualDate: milestones.actualDate,
-      count: sql<number>`(count(*) over ())::int`,
-    })
-      .innerJoin(milestones, eq(milestones.projectId, projects.id))
-      .where(
-        and(
-          projectScope(ctx.actor),
-          isNull(projects.archivedAt),
-          ...projectFilterSql(filter),
-          lateAtSql(asOf),
-        ),
-      )
-      .orderBy(asc(milestones.plannedDate), asc(projects.code), asc(milestones.id))
-      .limit(limit),
-    getThresholds(db, ctx),
-  ]);
+  const { asOf, thresholds } = key;
+  const rows = await projectsWithNames(db, {
+    projectId: projects.id,
+    code: projects.code,
+    name: projects.name,
+    milestone: milestones.name,
+    plannedDate: milestones.plannedDate,
+    actualDate: milestones.actualDate,
+    count: sql<number>`(count(*) over ())::int`,
+  })
+    .innerJoin(milestones, eq(milestones.projectId, projects.id))
+    .where(
+      and(
+        projectScope(ctx.actor),
+        isNull(projects.archivedAt),
+        ...projectFilterSql(filter),
+        lateAtSql(asOf),
+      ),
+    )
+    .orderBy(asc(milestones.plannedDate), asc(projects.code), asc(milestones.id))
+    .limit(limit);
   const items = rows.flatMap(({ actualDate, count: _, ...o }) => {
     const late = milestoneLateness({ plannedDate: o.plannedDate, actualDate }, asOf, thresholds);
     return late ? [{ ...o, plannedDate: o.plannedDate!, ...late }] : [];

@@ -1,6 +1,6 @@
-import { and, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, type Column, isNull, type SQL, sql } from 'drizzle-orm';
 import { isoDateOf, type YearMonth } from '../../../domain/periods.ts';
-import { latenessAsOf } from '../../../domain/warning-rules.ts';
+import { latenessAsOf, type WarningThresholds } from '../../../domain/warning-rules.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { projectScope } from '../../policy.ts';
@@ -12,12 +12,38 @@ import { warningSnapshots } from '../warnings/warnings.table.ts';
 import { projectMonthLevels, projectStandingVersions } from './levels.table.ts';
 import { projectYearRollups } from './rollups.table.ts';
 
-/** What a level row must have been computed with to count for a month read now. */
-export type LevelKey = { period: YearMonth; asOf: string; thresholdsVersion: number };
+/**
+ * What a level row must have been computed with to count for a month read now, and the
+ * thresholds themselves, read once per request for everything else that measures with them.
+ */
+export type LevelKey = {
+  period: YearMonth;
+  asOf: string;
+  thresholdsVersion: number;
+  thresholds: WarningThresholds;
+};
 
 export async function levelKey(db: Db, ctx: Ctx, period: YearMonth): Promise<LevelKey> {
-  const { version } = await getThresholds(db, ctx);
-  return { period, asOf: latenessAsOf(period, isoDateOf(ctx.now)), thresholdsVersion: version };
+  const { version, ...thresholds } = await getThresholds(db, ctx);
+  return {
+    period,
+    asOf: latenessAsOf(period, isoDateOf(ctx.now)),
+    thresholdsVersion: version,
+    thresholds,
+  };
+}
+
+/**
+ * One month's element of a roll-up's 12-element array (0-based), as numeric: the only way the
+ * set-based queries read the arrays.
+ */
+export function monthOf(col: Column, m: number): SQL {
+  return sql`(${col} ->> ${sql.raw(String(m))})::numeric`;
+}
+
+/** The sum over projects with a plan for the year (the only ones the money figures count), as text. */
+export function plannedSum(value: SQL | Column): SQL {
+  return sql`coalesce(sum(${value}) filter (where ${projectYearRollups.hasPlan}), 0)::text`;
 }
 
 /**
@@ -29,7 +55,7 @@ export function standingsFrom(
   ctx: Ctx,
   key: LevelKey,
   filter: ProjectFilter = {},
-  opts: { join?: SQL; unitNames?: boolean } = {},
+  opts: { unitNames?: boolean } = {},
 ): SQL {
   const { year, month } = key.period;
   const where = and(
@@ -49,7 +75,6 @@ export function standingsFrom(
       and ${projectMonthLevels.year} = ${year} and ${projectMonthLevels.month} = ${month}
     left join ${warningSnapshots} on ${warningSnapshots.projectId} = projects.id
       and ${warningSnapshots.year} = ${year} and ${warningSnapshots.month} = ${month}
-    ${opts.join ?? sql``}
     where ${where}`;
 }
 
@@ -62,6 +87,24 @@ export function staleSql(key: LevelKey): SQL {
     or ${projectMonthLevels.standingVersion} <> coalesce(${projectStandingVersions.version}, 0)
     or ${projectMonthLevels.thresholdsVersion} <> ${key.thresholdsVersion}
     or ${projectMonthLevels.asOf} <> ${key.asOf})`;
+}
+
+/**
+ * Runs a read whose answer counts its stale level rows (staleSql); when it saw any, recomputes
+ * them and reads again. The usual request reads once and runs no rule.
+ */
+export async function readWithFreshLevels<T>(
+  db: Db,
+  ctx: Ctx,
+  key: LevelKey,
+  filter: ProjectFilter,
+  read: () => Promise<T>,
+  staleIn: (answer: T) => number,
+): Promise<T> {
+  const first = await read();
+  if (staleIn(first) === 0) return first;
+  await refreshStaleLevels(db, ctx, key, filter);
+  return read();
 }
 
 /**

@@ -3,14 +3,20 @@ import { and, type Column, desc, eq, sql } from 'drizzle-orm';
 import type { DefaultPeriod, Lineage, LineageFigure } from '../../../contracts/dispatch.ts';
 import { percent } from '../../../domain/money.ts';
 import { formatYearMonth, isoDateOf, type YearMonth } from '../../../domain/periods.ts';
-import type { Level } from '../../../domain/warning-rules.ts';
 import type { Ctx } from '../../context.ts';
 import { type Db, queryRows } from '../../db.ts';
 import { investmentPlans } from '../plans/plans.table.ts';
 import type { ProjectFilter } from '../projects/projects.service.ts';
 import { monthlyReports } from '../reports/reports.table.ts';
 import { figuresOf, type Sums, sumsSql } from './dispatch.service.ts';
-import { finalLevelSql, levelKey, refreshStaleLevels, standingsFrom } from './levels.service.ts';
+import {
+  finalLevelSql,
+  levelKey,
+  monthOf,
+  readWithFreshLevels,
+  staleSql,
+  standingsFrom,
+} from './levels.service.ts';
 import { projectMonthLevels } from './levels.table.ts';
 import { projectYearRollups } from './rollups.table.ts';
 
@@ -35,8 +41,7 @@ export async function dispatchLineage(
   const i = opts.period.month - 1;
   const filter = opts.filter ?? {};
   const key = await levelKey(db, ctx, opts.period);
-  await refreshStaleLevels(db, ctx, key, filter);
-  const at = (col: Column) => sql`(${col} ->> ${sql.raw(String(i))})::numeric`;
+  const at = (col: Column) => monthOf(col, i);
   const orderBy =
     opts.figure === 'annualTarget'
       ? sql`${projectYearRollups.annualTarget}`
@@ -44,23 +49,24 @@ export async function dispatchLineage(
         ? at(projectYearRollups.timingTargets)
         : at(projectYearRollups.actualCumulative);
   const from = standingsFrom(ctx, key, filter, { unitNames: true });
-  const [[sums], rows] = await Promise.all([
-    queryRows<Sums>(db, sql`select ${sumsSql(i)} ${from}`),
-    queryRows<{
-      projectId: number;
-      code: string;
-      name: string;
-      area: string | null;
-      ownerUnit: string | null;
-      level: Level;
-      computedLevel: Level;
-      annualTarget: string;
-      timingTarget: string;
-      actual: string;
-      cumulative: string[];
-    }>(
-      db,
-      sql`select projects.id as "projectId", projects.code as "code", projects.name as "name",
+  // The total first: its row also says whether any level it counted was stale.
+  const [sums] = await readWithFreshLevels(
+    db,
+    ctx,
+    key,
+    filter,
+    () =>
+      queryRows<Sums & { stale: number }>(
+        db,
+        sql`select ${sumsSql(i)}, count(*) filter (where ${staleSql(key)})::int as "stale" ${from}`,
+      ),
+    ([s]) => s.stale,
+  );
+  const rows = await queryRows<
+    Omit<Lineage['rows'][number], 'value' | 'rate' | 'monthlyActual'> & { cumulative: string[] }
+  >(
+    db,
+    sql`select projects.id as "projectId", projects.code as "code", projects.name as "name",
             areas.name as "area", units.name as "ownerUnit", ${finalLevelSql} as "level",
             ${projectMonthLevels.computedLevel} as "computedLevel",
             ${projectYearRollups.annualTarget}::text as "annualTarget",
@@ -70,8 +76,7 @@ export async function dispatchLineage(
           ${from} and ${projectYearRollups.hasPlan}
           order by ${orderBy} desc, projects.code
           limit ${opts.pageSize} offset ${(opts.page - 1) * opts.pageSize}`,
-    ),
-  ]);
+  );
   const f = figuresOf(sums);
   const total =
     opts.figure === 'annualTarget'

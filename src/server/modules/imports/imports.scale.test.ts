@@ -1,6 +1,6 @@
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildXlsx, type TestCell } from '../../../../test/fixtures/workbooks.ts';
+import { officeWorkbook } from '../../../../test/fixtures/workbooks.ts';
 import { createTestDatabase, testContext } from '../../../../test/test-db.ts';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db.ts';
@@ -19,82 +19,6 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
-/** An office-sized workbook: 5,000 projects in 20 areas, their 2026 plans, 3 months, 2 milestones each. */
-async function bigWorkbook(): Promise<Buffer> {
-  const code = (i: number) => `P${String(i).padStart(5, '0')}`;
-  const ledger: TestCell[][] = [
-    ['2026年重大项目台账'],
-    ['单位：万元'],
-    [
-      '序号',
-      '项目编号',
-      '项目名称',
-      '所属片区',
-      '项目类别',
-      '标签',
-      '建设单位',
-      '建设阶段',
-      '总投资（万元）',
-      '计划开工时间',
-      '计划竣工时间',
-      '备注',
-    ],
-  ];
-  const plans: TestCell[][] = [
-    [
-      '项目编号',
-      '年度',
-      '年度计划投资（万元）',
-      ...Array.from({ length: 12 }, (_, m) => `${m + 1}月`),
-    ],
-  ];
-  const reports: TestCell[][] = [
-    ['项目编号', '月份', '本月完成投资（万元）', '形象进度（%）', '进展情况'],
-  ];
-  const milestones: TestCell[][] = [['项目编号', '节点名称', '计划日期', '实际日期']];
-  for (let i = 1; i <= PROJECTS; i++) {
-    const annual = 1200 + (i % 37) * 12;
-    ledger.push([
-      i,
-      code(i),
-      `项目${i}号`,
-      `片区${i % 20}`,
-      `类别${i % 12}`,
-      i % 3 ? '六重、市投市建' : '区投',
-      `单位${i % 60}`,
-      '在建',
-      `${(annual * 5).toLocaleString('en-US')}.50`,
-      '2025-03-01',
-      '2027/12/31',
-      null,
-    ]);
-    plans.push([
-      code(i),
-      2026,
-      annual,
-      ...Array.from({ length: 12 }, (_, m) => (annual / 12) * (m + 1)),
-    ]);
-    for (let m = 1; m <= MONTHS; m++)
-      reports.push([
-        code(i),
-        `2026-${String(m).padStart(2, '0')}`,
-        annual / 12 + (i % 7),
-        10 * m,
-        '按计划推进',
-      ]);
-    milestones.push(
-      [code(i), '开工', '2025-03-01', '2025-03-15'],
-      [code(i), '主体封顶', '2026年9月30日', null],
-    );
-  }
-  return buildXlsx([
-    { name: '项目台账', rows: ledger },
-    { name: '年度计划', rows: plans },
-    { name: '月度完成', rows: reports },
-    { name: '节点', rows: milestones },
-  ]);
-}
-
 /**
  * Office scale, for correctness: 5,000 projects pass the bulk writers' batching (PostgreSQL's
  * 65,535 bind parameters per statement) and the roll-ups agree with the raw rows. How fast
@@ -104,7 +28,7 @@ async function bigWorkbook(): Promise<Buffer> {
 it(`imports ${PROJECTS} projects with plans, ${MONTHS} months of figures and milestones in one run, and the same workbook again changes nothing`, {
   timeout: 600_000, // 82 s on PGlite with the machine busy; see vitest.config.ts
 }, async () => {
-  const book = await bigWorkbook();
+  const book = await officeWorkbook({ projects: PROJECTS, year: 2026, months: MONTHS });
   const result = await importWorkbook(database.db, ctx, book);
   expect(result.errors).toEqual([]);
   expect(result.summary.projects.created).toBe(PROJECTS);

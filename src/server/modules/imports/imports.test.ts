@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildXlsx,
   day,
+  LEDGER_HEADER,
   multipartBody,
+  PLAN_HEADER,
   type TestSheet,
   zipOf,
 } from '../../../../test/fixtures/workbooks.ts';
@@ -36,26 +38,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const LEDGER_HEADER = [
-  '序号',
-  '项目编号',
-  '项目名称',
-  '所属片区',
-  '项目类别',
-  '标签',
-  '建设单位',
-  '建设阶段',
-  '总投资（万元）',
-  '计划开工时间',
-  '计划竣工时间',
-  '备注',
-];
-const PLAN_HEADER = [
-  '项目编号',
-  '年度',
-  '年度计划投资（万元）',
-  ...Array.from({ length: 12 }, (_, i) => `${i + 1}月`),
-];
 const REPORT_HEADER = [
   '项目编号',
   '月份',

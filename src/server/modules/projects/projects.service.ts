@@ -276,19 +276,26 @@ export async function listProjects(
 }
 
 /**
+ * isReportDue() in SQL for `projects`: not finished, and with an investment plan for the year.
+ */
+export function owesReportSql(at: { year: number }): SQL {
+  const notDue = sql.join(
+    PHASES_NOT_DUE.map((p) => sql`${p}`),
+    sql`, `,
+  );
+  return sql`(${projects.phase} not in (${notDue}) and exists (
+      select 1 from ${projectYearRollups} r
+      where r.project_id = ${projects.id} and r.year = ${at.year} and r.has_plan))`;
+}
+
+/**
  * The SQL form of isReportDue() for a month: a project being prepared or built with a plan for
  * the year, or one whose report for the month already exists (a draft or a returned report is
  * still to be finished).
  */
 export function reportDueSql(at: { year: number; month: number }): SQL {
-  const notDue = sql.join(
-    PHASES_NOT_DUE.map((p) => sql`${p}`),
-    sql`, `,
-  );
   return sql`(
-    (${projects.phase} not in (${notDue}) and exists (
-      select 1 from ${projectYearRollups} r
-      where r.project_id = ${projects.id} and r.year = ${at.year} and r.has_plan))
+    ${owesReportSql(at)}
     or exists (
       select 1 from ${monthlyReports} m
       where m.project_id = ${projects.id} and m.year = ${at.year} and m.month = ${at.month}))`;
