@@ -50,6 +50,16 @@ export default defineConfig({
           ]
         : []),
       {
+        // Issue 13: load, crashes, several instances, hostile input, backup and restore, against
+        // `tiaodu serve` child processes on PGlite and (with TEST_DATABASE_URL) PostgreSQL.
+        // `npm run test:reliability` runs this project alone.
+        extends: true,
+        test: {
+          name: 'reliability',
+          include: ['reliability/**/*.test.ts'],
+        },
+      },
+      {
         // Journeys in headless Chromium against `tiaodu serve` with the demo office, one file
         // started first and run beside the other projects (test/sequencer.ts).
         extends: true,
