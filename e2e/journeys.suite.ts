@@ -339,6 +339,44 @@ describe('import and export', () => {
   });
 });
 
+describe('the feed to the city', () => {
+  test('the system admin makes a token, the city reads with it, and a revoked token is refused', async () => {
+    const admin = await person(browser, baseURL, { as: 'sysadmin' });
+    await admin.page.goto('/admin/feed-tokens');
+    await admin.page.getByTestId('feed-token-create').click();
+    await admin.page.getByTestId('feed-token-name').fill('深圳市重大项目管理平台');
+    await admin.page.getByRole('button', { name: /确\s*定/ }).click();
+    const token = (await admin.page.getByTestId('feed-token-secret').textContent())!.trim();
+    expect(token).toMatch(/^tdf_/);
+    await shot(admin.page, 'feed-token-created-zh');
+    await admin.page.getByRole('button', { name: /确\s*定/ }).click();
+
+    const city = await browser.newContext({ baseURL });
+    const auth = { authorization: `Bearer ${token}` };
+    const figures = await city.request.get('/api/feed/v1/projects?month=2024-10', {
+      headers: auth,
+    });
+    expect(figures.status()).toBe(200);
+    expect(((await figures.json()) as { total: { projects: number } }).total.projects).toBe(89);
+    // the token opens the feed only
+    expect((await city.request.get('/api/projects', { headers: auth })).status()).toBe(401);
+
+    await admin.page
+      .getByRole('button', { name: /撤\s*销/ })
+      .first()
+      .click();
+    await admin.page.getByRole('button', { name: /确\s*定/ }).click();
+    await admin.page.getByText('已撤销').first().waitFor();
+    const refused = await city.request.get('/api/feed/v1/dispatch?through=2024-10', {
+      headers: auth,
+    });
+    expect(refused.status()).toBe(401);
+    expect(admin.errors).toEqual([]);
+    await city.close();
+    await admin.context.close();
+  });
+});
+
 describe('accounts', () => {
   test('a new account must change its password, then can turn on one-time codes and log in with one', async () => {
     const admin = await person(browser, baseURL, { as: 'sysadmin' });
@@ -392,5 +430,54 @@ describe('accounts', () => {
     expect(p.errors).toEqual([]);
     await p.context.close();
     await admin.context.close();
+  });
+});
+
+describe('what-if', () => {
+  test('a coordinator adds extra 万元 a month to a project, sees the year-end figure move, saves and compares', async () => {
+    const { context, page, errors } = await person(browser, baseURL, { as: 'coord' });
+    const through = '2024-10';
+    const { suggestions } = await getJson<{ suggestions: { code: string; name: string }[] }>(
+      context,
+      `/api/scenarios/suggestions?through=${through}`,
+    );
+    expect(suggestions.length).toBeGreaterThan(0);
+    const pick = suggestions[0];
+
+    await page.goto(`/scenarios?month=${through}`);
+    const baseline = page.getByTestId('scenario-baseline-expected');
+    await baseline.waitFor();
+    const before = (await baseline.getAttribute('data-wan'))!;
+    expect(before).toMatch(/^\d+\.\d{2}$/);
+
+    await page
+      .getByTestId('scenario-suggestions')
+      .getByRole('button', { name: `加入 ${pick.name}` })
+      .click();
+    const answer = page.waitForResponse(
+      (r) =>
+        r.url().endsWith('/api/scenarios/preview') &&
+        (r.request().postData() ?? '').includes('"extraPerMonth":"100"'),
+    );
+    await page.getByLabel(`数值 ${pick.name}`).fill('100');
+    const preview = (await (await answer).json()) as {
+      baseline: { expected: string };
+      scenario: { expected: string };
+    };
+    // November and December: 100 万元 each on top of the forecast
+    expect(preview.baseline.expected).toBe(before);
+    expect(preview.scenario.expected).toBe(new Decimal(before).plus(200).toFixed(2));
+    await page
+      .locator(`[data-testid="scenario-figures-expected"][data-wan="${preview.scenario.expected}"]`)
+      .waitFor();
+    await shot(page, 'scenario-editor-zh');
+
+    await page.getByTestId('scenario-name').fill('加快一个项目');
+    await page.getByTestId('scenario-save').click();
+    const compare = page.getByTestId('scenario-compare');
+    const row = compare.getByRole('row').filter({ hasText: '加快一个项目' });
+    await row.locator(`[data-wan="${preview.scenario.expected}"]`).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });

@@ -181,6 +181,8 @@ const SHOTS: Shot[] = [
     act: (page) => page.getByRole('tab').nth(1).click(),
   },
   { name: 'units', path: () => '/admin/units', user: 'sysadmin', viewport: DESKTOP },
+  { name: 'feed-tokens', path: () => '/admin/feed-tokens', user: 'sysadmin', viewport: DESKTOP },
+  { name: 'scenarios', path: () => '/scenarios?month=2024-10', user: 'coord', viewport: DESKTOP },
   { name: 'audit', path: () => '/admin/audit', user: 'auditadmin', viewport: DESKTOP },
 ];
 

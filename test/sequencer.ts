@@ -31,7 +31,9 @@ export class BrowserFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const browser = sorted.filter((f) => f.project.name === 'e2e');
-    let rest = sorted.filter((f) => f.project.name !== 'e2e');
+    // The reliability files each run for minutes (load, crashes, fuzzing): longest first.
+    const reliability = sorted.filter((f) => f.project.name === 'reliability');
+    let rest = sorted.filter((f) => f.project.name !== 'e2e' && f.project.name !== 'reliability');
     const cached = rest.every((f) =>
       this.ctx.cache.getFileTestResults(
         `${f.project.name}:${relative(this.ctx.config.root, f.moduleId)}`,
@@ -44,6 +46,6 @@ export class BrowserFirstSequencer extends BaseSequencer {
       );
       rest = [...first, ...rest.filter((f) => !first.includes(f))];
     }
-    return [...browser, ...rest];
+    return [...browser, ...reliability, ...rest];
   }
 }

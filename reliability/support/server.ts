@@ -18,6 +18,8 @@ export type RunningServer = {
   child: ChildProcess;
   /** what the process wrote to stderr so far (for a failure's message) */
   stderr: () => string;
+  /** with `captureStdout`: what it wrote to stdout so far (the pino JSON log); else '' */
+  stdout: () => string;
   /** resolves when the process has ended */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGKILL: the crash, nothing flushed, nothing closed */
@@ -28,7 +30,13 @@ export type RunningServer = {
 
 export async function startServer(
   store: Store,
-  opts: { port?: number; env?: Record<string, string>; readyWithinMs?: number } = {},
+  opts: {
+    port?: number;
+    env?: Record<string, string>;
+    readyWithinMs?: number;
+    /** keep what the process writes to stdout (its request log), for `stdout()` */
+    captureStdout?: boolean;
+  } = {},
 ): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
   // Never a DATABASE_URL from the surroundings: the store says where the data is.
@@ -62,9 +70,14 @@ export async function startServer(
         ...store.env,
         ...opts.env,
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', opts.captureStdout ? 'pipe' : 'ignore', 'pipe'],
     },
   );
+  let out = '';
+  // Read as it comes, so a full pipe never blocks the server's writes.
+  child.stdout?.on('data', (d: Buffer) => {
+    out = (out + d.toString()).slice(-8_000_000);
+  });
   let err = '';
   child.stderr?.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-20_000);
@@ -95,6 +108,7 @@ export async function startServer(
     port,
     child,
     stderr: () => err,
+    stdout: () => out,
     exited,
     kill: async () => {
       if (alive()) child.kill('SIGKILL');

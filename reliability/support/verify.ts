@@ -56,6 +56,8 @@ export async function problemsIn(db: Db, officeId: number): Promise<string[]> {
           select after from audit_log l
           where l.office_id = r.office_id and l.object_type = 'monthly_reports'
             and l.object_id = r.id::text and l.after is not null
+            -- an update records the fields it changed: the last one that changed the status
+            and l.after::jsonb ? 'status'
           order by l.seq desc limit 1
         ) a on true
         where r.office_id = ${officeId}

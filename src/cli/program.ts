@@ -5,6 +5,7 @@ import { registerBulletin } from './commands/bulletin.ts';
 import { registerDashboard } from './commands/dashboard.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExport } from './commands/export.ts';
+import { registerForecast } from './commands/forecast.ts';
 import { registerImport } from './commands/import.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerRollup } from './commands/rollup.ts';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     registerMigrate,
     registerDemo,
     registerDashboard,
+    registerForecast,
     registerWarnings,
     registerRollup,
     registerBackup,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isStorableAmount, parseAmount } from '../domain/money.ts';
-import { isValidIsoDate } from '../domain/periods.ts';
+import { isValidIsoDate, parseYearMonth } from '../domain/periods.ts';
 
 /** An amount in 万元: a number or a string like "1,234.5" or full-width digits; carried on as "1234.50". */
 export const amount = z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -26,11 +26,16 @@ export const isoDate = z.string().refine(isValidIsoDate, {
 
 export const yearMonth = z
   .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '月份应为 YYYY-MM / month must be YYYY-MM' });
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '月份应为 YYYY-MM / month must be YYYY-MM' })
+  // Routes read it with parseYearMonth(v)!, which has no month before 1900 or after 2999.
+  .refine((v) => parseYearMonth(v) !== null, {
+    message: '月份的年份应在 1900–2999 之间 / the month must be in 1900–2999',
+  });
 
 export const year = z.coerce.number().int().min(2000).max(2100);
 export const month = z.coerce.number().int().min(1).max(12);
-export const id = z.coerce.number().int().positive();
+// Every id column is a PostgreSQL integer: a larger id names nothing, and must not reach SQL.
+export const id = z.coerce.number().int().positive().max(2_147_483_647);
 export const version = z.number().int().positive();
 
 /** Amount fields in answers: decimal strings in 万元 with two places. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PROJECT_PHASES } from '../domain/milestones.ts';
 import { parseYearMonth } from '../domain/periods.ts';
-import { LEVELS } from '../domain/warning-rules.ts';
+import { LEVELS, WARNING_RULES } from '../domain/warning-rules.ts';
 import { id, yearMonth } from './common.ts';
 
 /** The filters shared by the dashboard, the warnings list and the CLI. */
@@ -102,7 +102,7 @@ const figuresOut = {
 };
 
 const reasonOut = z.object({
-  rule: z.enum(['investment', 'milestone', 'reporting']),
+  rule: z.enum(WARNING_RULES),
   level: levelOut,
   zh: z.string(),
   en: z.string(),
@@ -131,6 +131,12 @@ export const dispatchOutput = z.object({
   /** cumulative actual less the timing target (较时序目标) */
   gapVsTiming: z.string(),
   flaggedCount: z.number().int(),
+  /**
+   * projects whose computed level carries a staleness reason (数据陈旧: latest approved report
+   * too old, or progress standing still with money planned), whatever a coordinator made of
+   * their level
+   */
+  staleCount: z.number().int(),
   /** the oldest first, at most DISPATCH_LIST_LIMIT; overdueCount says how many there are */
   overdueMilestones: z.array(
     z.object({
@@ -192,5 +198,7 @@ export const thresholdsOutput = z.object({
   investmentRedBelowPercent: z.number(),
   milestoneRedAfterDays: z.number().int(),
   missingReportLevel: levelOut,
+  staleReportAfterDays: z.number().int(),
+  staleProgressMonths: z.number().int(),
   version: z.number().int(),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PROJECT_PHASES } from '../domain/milestones.ts';
-import { LEVELS } from '../domain/warning-rules.ts';
+import { LEVELS, WARNING_RULES } from '../domain/warning-rules.ts';
 import { id, isoDate, nonNegativeAmount, version, yearMonth } from './common.ts';
 
 const text = (max: number) => z.string().trim().max(max);
@@ -72,7 +72,7 @@ export const unitInput = z.object({
 const levelOut = z.enum(LEVELS);
 /** One reason of a warning level, as a sentence with its numbers in both languages. */
 export const warningReasonOutput = z.object({
-  rule: z.enum(['investment', 'milestone', 'reporting']),
+  rule: z.enum(WARNING_RULES),
   level: levelOut,
   zh: z.string(),
   en: z.string(),

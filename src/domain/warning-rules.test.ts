@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { percent } from './money.ts';
+import type { YearMonth } from './periods.ts';
 import { isReportDue } from './reporting-duty.ts';
 import {
+  type ApprovedHistory,
   DEFAULT_THRESHOLDS,
   evaluateWarning,
   finalLevel,
@@ -88,6 +90,8 @@ describe('level names', () => {
       investmentRedBelowPercent: 80,
       milestoneRedAfterDays: 30,
       missingReportLevel: 'yellow',
+      staleReportAfterDays: 45,
+      staleProgressMonths: 3,
     });
   });
 });
@@ -456,6 +460,8 @@ describe('custom thresholds', () => {
     investmentRedBelowPercent: 60,
     milestoneRedAfterDays: 10,
     missingReportLevel: 'red',
+    staleReportAfterDays: 45,
+    staleProgressMonths: 3,
   };
 
   it('move the investment bands and name the thresholds in the reasons', () => {
@@ -510,6 +516,144 @@ describe('custom thresholds', () => {
   });
 });
 
+describe('staleness rule (issue 14 item 4)', () => {
+  /** November 2024, on target, reported; the history is what each test says. */
+  function stale(
+    history: ApprovedHistory,
+    over: Partial<WarningInput> = {},
+    t?: WarningThresholds,
+  ) {
+    const result = evaluateWarning(
+      input({
+        period: { year: 2024, month: 11 },
+        plan: { annualTarget: '2000.00', timingTarget: '1000.00' },
+        actual: '1000.00',
+        laterTimingTarget: '1200.00',
+        history,
+        ...over,
+      }),
+      t,
+    );
+    return { result, reasons: result.reasons.filter((r) => r.rule === 'staleness') };
+  }
+  const fresh = { latestApproved: { year: 2024, month: 11 }, progress: null };
+  const moving = (from: YearMonth, percent = '40.00') => ({
+    latestApproved: { year: 2024, month: 11 },
+    progress: { percent, from, to: { year: 2024, month: 11 } },
+  });
+
+  it('says 数据陈旧 with the figures when the latest approved report is 61 days old', () => {
+    const { result, reasons } = stale({ latestApproved: { year: 2024, month: 9 }, progress: null });
+    expect(result.level).toBe('yellow');
+    expect(reasons).toEqual([
+      {
+        rule: 'staleness',
+        level: 'yellow',
+        zh: '数据陈旧：最近一次审核通过的月报为2024年9月，截至2024-11-30已61天未更新（超过45天）',
+        en: 'stale data: the latest approved monthly report is for Sep 2024, not updated for 61 days as of 2024-11-30 (more than 45)',
+      },
+    ]);
+  });
+
+  it('is stale after more than the threshold: 45 days are not, 46 are (as of today in a month not over)', () => {
+    const oct = { latestApproved: { year: 2024, month: 10 }, progress: null };
+    const period = { year: 2024, month: 12 };
+    expect(stale(oct, { period, today: '2024-12-15' }).reasons).toEqual([]);
+    const late = stale(oct, { period, today: '2024-12-16' }).reasons;
+    expect(late).toHaveLength(1);
+    expect(late[0].zh).toContain('截至2024-12-16已46天未更新');
+  });
+
+  it('counts the month evaluated itself, and a report of the previous month is fresh', () => {
+    expect(stale(fresh).reasons).toEqual([]);
+    expect(stale({ latestApproved: { year: 2024, month: 10 }, progress: null }).reasons).toEqual(
+      [],
+    );
+  });
+
+  it('judges a past month at its end, never by today’s clock', () => {
+    const { result, reasons } = stale(
+      { latestApproved: { year: 2023, month: 5 }, progress: null },
+      { period: { year: 2023, month: 6 }, today: '2026-11-29' },
+    );
+    expect(reasons).toEqual([]);
+    expect(result.level).toBe('green');
+  });
+
+  it('counts from the start of the year when no report was ever approved', () => {
+    const none = { latestApproved: null, progress: null };
+    expect(stale(none, { period: { year: 2024, month: 1 } }).reasons).toEqual([]);
+    const { reasons } = stale(none, { period: { year: 2024, month: 2 } });
+    expect(reasons.map((r) => [r.zh, r.en])).toEqual([
+      [
+        '数据陈旧：尚无审核通过的月报，自2024年初至2024-02-29已60天（超过45天）',
+        'stale data: no approved monthly report yet, 60 days from the start of 2024 to 2024-02-29 (more than 45)',
+      ],
+    ]);
+  });
+
+  it('says 数据陈旧 when progress stood still for 3 months with money planned', () => {
+    const { result, reasons } = stale(moving({ year: 2024, month: 8 }));
+    expect(result.level).toBe('yellow');
+    expect(reasons.map((r) => [r.zh, r.en])).toEqual([
+      [
+        '数据陈旧：形象进度自2024年8月起停留在40%，已3个月未变化，本年度仍有投资计划',
+        'stale data: physical progress has stayed at 40% since Aug 2024, unchanged for 3 months while investment is still planned for the year',
+      ],
+    ]);
+    expect(stale(moving({ year: 2024, month: 9 })).reasons).toEqual([]);
+  });
+
+  it('needs two reports with the same figure, a figure below 100% and money still planned', () => {
+    const one = { year: 2024, month: 6 };
+    const single = {
+      latestApproved: { year: 2024, month: 11 },
+      progress: { percent: '40.00', from: one, to: one },
+    };
+    expect(stale(single).reasons).toEqual([]);
+    expect(stale(moving(one, '100.00')).reasons).toEqual([]);
+    // the annual target reached and nothing scheduled after the month: nothing left to move
+    const done = { actual: '2000.00', laterTimingTarget: '1000.00' };
+    expect(stale(moving(one), done).reasons).toEqual([]);
+    // reached, yet a later month's timing target still climbs: money is still planned
+    expect(stale(moving(one), { ...done, laterTimingTarget: '2100.00' }).reasons).toHaveLength(1);
+    // not reached, nothing scheduled later
+    expect(stale(moving(one), { laterTimingTarget: '0.00' }).reasons).toHaveLength(1);
+  });
+
+  it('gives each stale fact its own reason, beside the others, and never lowers a worse level', () => {
+    const both = { ...moving({ year: 2024, month: 2 }), latestApproved: { year: 2024, month: 8 } };
+    expect(stale(both).reasons).toHaveLength(2);
+    const red = stale(both, { actual: '500.00' });
+    expect(red.result.level).toBe('red');
+    expect(red.result.reasons.map((r) => r.rule)).toEqual(['investment', 'staleness', 'staleness']);
+  });
+
+  it('does not judge a project that owes no report: no plan, or finished', () => {
+    const old = { latestApproved: { year: 2023, month: 1 }, progress: null };
+    expect(stale(old, { plan: null }).result.reasons).toEqual([]);
+    expect(stale(old, { phase: 'completed' }).reasons).toEqual([]);
+    expect(stale(old, { phase: 'in_use' }).reasons).toEqual([]);
+    expect(stale(old, { phase: 'preparation' }).reasons).toHaveLength(1);
+  });
+
+  it('follows the office’s thresholds', () => {
+    const t = { ...DEFAULT_THRESHOLDS, staleReportAfterDays: 61, staleProgressMonths: 4 };
+    const old = { latestApproved: { year: 2024, month: 9 }, progress: null };
+    expect(stale(old, {}, t).reasons).toEqual([]);
+    expect(stale(old, {}, { ...t, staleReportAfterDays: 60 }).reasons[0].zh).toContain(
+      '（超过60天）',
+    );
+    expect(stale(moving({ year: 2024, month: 8 }), {}, t).reasons).toEqual([]);
+    expect(stale(moving({ year: 2024, month: 7 }), {}, t).reasons[0].zh).toContain('已4个月未变化');
+  });
+
+  it('says nothing without a history', () => {
+    const result = evaluateWarning(input({ period: { year: 2024, month: 11 } }));
+    expect(result.reasons.filter((r) => r.rule === 'staleness')).toEqual([]);
+  });
+});
+
 describe('finalLevel', () => {
   it('keeps the computed level without an override', () => {
     for (const level of LEVELS) {
@@ -547,13 +691,22 @@ const thresholds: fc.Arbitrary<WarningThresholds> = fc
     gap: fc.integer({ min: 0, max: 200 }),
     days: fc.integer({ min: 0, max: 120 }),
     missing: fc.constantFrom(...LEVELS),
+    staleDays: fc.integer({ min: 1, max: 400 }),
+    staleMonths: fc.integer({ min: 1, max: 24 }),
   })
-  .map(({ green, gap, days, missing }) => ({
+  .map(({ green, gap, days, missing, staleDays, staleMonths }) => ({
     investmentGreenAtPercent: green,
     investmentRedBelowPercent: Math.max(0, green - gap),
     milestoneRedAfterDays: days,
     missingReportLevel: missing,
+    staleReportAfterDays: staleDays,
+    staleProgressMonths: staleMonths,
   }));
+
+const yearMonth = fc.record({
+  year: fc.integer({ min: 2020, max: 2025 }),
+  month: fc.integer({ min: 1, max: 12 }),
+});
 
 const warningInput: fc.Arbitrary<WarningInput> = fc.record({
   period: fc.record({
@@ -571,6 +724,18 @@ const warningInput: fc.Arbitrary<WarningInput> = fc.record({
     }),
     { maxLength: 5 },
   ),
+  laterTimingTarget: amount,
+  history: fc.record({
+    latestApproved: fc.option(yearMonth, { nil: null }),
+    progress: fc.option(
+      fc.record({
+        percent: fc.integer({ min: 0, max: 10000 }).map((c) => (c / 100).toFixed(2)),
+        from: yearMonth,
+        to: yearMonth,
+      }),
+      { nil: null },
+    ),
+  }),
 });
 
 describe('properties', () => {

@@ -1,7 +1,13 @@
 import { Decimal } from 'decimal.js';
 import type { ProjectPhase } from './milestones.ts';
 import { formatWan, percent, type Wan, wanToYi } from './money.ts';
-import { daysBetween, monthEnd, type YearMonth } from './periods.ts';
+import {
+  compareYearMonth,
+  daysBetween,
+  formatYearMonthZh,
+  monthEnd,
+  type YearMonth,
+} from './periods.ts';
 import { isReportDue } from './reporting-duty.ts';
 
 export const LEVELS = ['green', 'yellow', 'red'] as const;
@@ -49,6 +55,10 @@ export type WarningThresholds = {
   milestoneRedAfterDays: number;
   /** level given to a planned project that has not reported the month */
   missingReportLevel: Level;
+  /** days the latest approved report may age before the data is stale (more than this is stale) */
+  staleReportAfterDays: number;
+  /** months approved physical progress may stand still, money still planned, before it is stale */
+  staleProgressMonths: number;
 };
 
 export const DEFAULT_THRESHOLDS: WarningThresholds = {
@@ -56,6 +66,23 @@ export const DEFAULT_THRESHOLDS: WarningThresholds = {
   investmentRedBelowPercent: 80,
   milestoneRedAfterDays: 30,
   missingReportLevel: 'yellow',
+  staleReportAfterDays: 45,
+  staleProgressMonths: 3,
+};
+
+/**
+ * A project's approved history as the staleness rule reads it, looking back from the month
+ * evaluated (reports of later months do not count: a past month is judged on what was known of it).
+ */
+export type ApprovedHistory = {
+  /** the latest month, at or before the month evaluated, whose report is approved; null if none */
+  latestApproved: YearMonth | null;
+  /**
+   * The run of equal approved progress figures that ends at the latest one (months at or before
+   * the month evaluated; reports without a figure are skipped): `from` is the first month of
+   * the run, `to` the last, `percent` the figure. Null when no approved report has a figure.
+   */
+  progress: { percent: string; from: YearMonth; to: YearMonth } | null;
 };
 
 export type WarningInput = {
@@ -74,9 +101,17 @@ export type WarningInput = {
   milestones: { name: string; plannedDate: string | null; actualDate: string | null }[];
   /** today (ISO date, the injected clock): lateness of a month not yet over is measured today */
   today?: string;
+  /**
+   * the highest cumulative timing target of the months after the month ('0.00' in December or
+   * without a plan): above the month's own target, investment is still scheduled later
+   */
+  laterTimingTarget?: Wan;
+  /** what the staleness rule reads; without it the rule has nothing to judge */
+  history?: ApprovedHistory;
 };
 
-export type WarningRule = 'investment' | 'milestone' | 'reporting';
+export const WARNING_RULES = ['investment', 'milestone', 'reporting', 'staleness'] as const;
+export type WarningRule = (typeof WARNING_RULES)[number];
 export type WarningReason = { rule: WarningRule; level: Level; zh: string; en: string };
 export type WarningResult = { level: Level; reasons: WarningReason[] };
 
@@ -185,7 +220,86 @@ export function evaluateWarning(
     });
   }
 
+  if (input.history) reasons.push(...staleness(input, input.history, asOf, t));
+
   return { level: worstLevel(reasons.map((r) => r.level)), reasons };
+}
+
+const monthIndex = (m: YearMonth) => m.year * 12 + m.month - 1;
+const monthEn = (m: YearMonth) => `${MONTHS_EN[m.month - 1]} ${m.year}`;
+
+/**
+ * The staleness rule (数据陈旧): figures a dashboard cannot trust must not look on schedule. It
+ * judges a project that owes reports (isReportDue: a plan for the year, not finished), as of
+ * the month's lateness day (latenessAsOf: its last day, or today while it is not over, so a
+ * 2023 month is judged at 2023's month end, never by today's clock), and is yellow when
+ *
+ * - the latest approved report is old: more than `staleReportAfterDays` days from the last day
+ *   of the latest month (at or before the month evaluated, the month itself included) whose
+ *   report is approved, to the lateness day. Only approved reports count, by the month they
+ *   report on, not the day they were approved (an imported history is approved all at once).
+ *   Without any approved report the days count from the start of the month's year;
+ * - or physical progress stands still while money is still planned: the approved progress
+ *   figure has been the same from month K through the latest approved report with a figure,
+ *   at least two reports say so (the run is more than one month long), the figure is below
+ *   100% (a finished structure cannot move), K lies `staleProgressMonths` or more months before
+ *   the month evaluated (N+1 equal monthly figures when every month was reported), and the
+ *   year still plans money after the month: the annual target exceeds the approved actual, or
+ *   a later month's cumulative timing target exceeds the month's.
+ *
+ * Each gives its own reason quoting the figures; the level is yellow, so the project cannot be
+ * green whatever its investment says, and a worse rule still wins.
+ */
+export function staleness(
+  input: WarningInput,
+  history: ApprovedHistory,
+  asOf: string,
+  t: Pick<WarningThresholds, 'staleReportAfterDays' | 'staleProgressMonths'> = DEFAULT_THRESHOLDS,
+): WarningReason[] {
+  const { plan, period } = input;
+  if (!plan || !isReportDue({ phase: input.phase ?? 'construction', hasPlan: true })) return [];
+  const reasons: WarningReason[] = [];
+
+  const latest = history.latestApproved;
+  const since = latest ? monthEnd(latest) : `${period.year - 1}-12-31`;
+  const days = daysBetween(since, asOf);
+  if (days > t.staleReportAfterDays) {
+    const limit = t.staleReportAfterDays;
+    reasons.push(
+      latest
+        ? {
+            rule: 'staleness',
+            level: 'yellow',
+            zh: `数据陈旧：最近一次审核通过的月报为${formatYearMonthZh(latest)}，截至${asOf}已${days}天未更新（超过${limit}天）`,
+            en: `stale data: the latest approved monthly report is for ${monthEn(latest)}, not updated for ${days} days as of ${asOf} (more than ${limit})`,
+          }
+        : {
+            rule: 'staleness',
+            level: 'yellow',
+            zh: `数据陈旧：尚无审核通过的月报，自${period.year}年初至${asOf}已${days}天（超过${limit}天）`,
+            en: `stale data: no approved monthly report yet, ${days} days from the start of ${period.year} to ${asOf} (more than ${limit})`,
+          },
+    );
+  }
+
+  const p = history.progress;
+  if (p && compareYearMonth(p.to, p.from) > 0 && new Decimal(p.percent).lessThan(100)) {
+    const months = monthIndex(period) - monthIndex(p.from);
+    const actual = new Decimal(input.actual);
+    const moneyPlanned =
+      actual.lessThan(plan.annualTarget) ||
+      new Decimal(input.laterTimingTarget ?? '0').greaterThan(plan.timingTarget);
+    if (months >= t.staleProgressMonths && moneyPlanned) {
+      const pct = new Decimal(p.percent).toString();
+      reasons.push({
+        rule: 'staleness',
+        level: 'yellow',
+        zh: `数据陈旧：形象进度自${formatYearMonthZh(p.from)}起停留在${pct}%，已${months}个月未变化，本年度仍有投资计划`,
+        en: `stale data: physical progress has stayed at ${pct}% since ${monthEn(p.from)}, unchanged for ${months} months while investment is still planned for the year`,
+      });
+    }
+  }
+  return reasons;
 }
 
 /**

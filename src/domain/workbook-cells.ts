@@ -54,8 +54,10 @@ export function cellText(cell: GridCell | null | undefined): string | null {
   if (!cell || cell.value === null) return null;
   const v = cell.value;
   let text = v instanceof Date ? (isoOfDate(v) ?? '') : String(v);
+  // The export escapes a leading = + - @ tab or CR (workbook-style.ts safeText); undo that
+  // before trimming, or a text that began with a tab would come back as "'…".
+  if (/^'[=+\-@\t\r]/.test(text)) text = text.slice(1);
   text = text.trim();
-  if (/^'[=+\-@]/.test(text)) text = text.slice(1);
   return text === '' ? null : text;
 }
 

@@ -171,6 +171,9 @@ export function findSheet<T extends { name: string }>(sheets: T[], name: SheetNa
 }
 
 function matchColumn(def: SheetDef, text: string): ColumnDef | null {
+  // No header is this long, and normalizeHeader's bracket patterns cost the square of the
+  // length on a cell full of "(": a crafted sheet must not hold the server for minutes.
+  if (text.length > 100) return null;
   const h = normalizeHeader(text);
   if (!h) return null;
   for (const c of def.columns) {

@@ -16,7 +16,7 @@ import {
 import { type Actor, type Clock, type Ctx, systemClock } from './context.ts';
 import { type Db, upToDate } from './db.ts';
 import { type Env, readEnv, trustProxyOption } from './env.ts';
-import { errorHandler } from './errors.ts';
+import { AppError, errorHandler } from './errors.ts';
 import {
   adminRoutes,
   authRoutes,
@@ -30,10 +30,13 @@ import { attachmentRoutes } from './modules/attachments/attachments.routes.ts';
 import { registerAuditHooks } from './modules/audit/audit.hooks.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { scopedDb } from './modules/audit/audit.service.ts';
+import { backupRoutes } from './modules/backup/backup.routes.ts';
+import { cityFeedRoutes } from './modules/city-feed/city-feed.routes.ts';
 import { dispatchRoutes } from './modules/dispatch/dispatch.routes.ts';
 import { bulletinRoutes } from './modules/documents/bulletin.routes.ts';
 import { summaryRoutes } from './modules/documents/summaries.routes.ts';
 import { exportRoutes } from './modules/exports/exports.routes.ts';
+import { forecastRoutes } from './modules/forecast/forecast.routes.ts';
 import { importRoutes } from './modules/imports/imports.routes.ts';
 import { inboxRoutes } from './modules/inbox/inbox.routes.ts';
 import { meetingRoutes } from './modules/meetings/meetings.routes.ts';
@@ -44,6 +47,7 @@ import { problemRoutes } from './modules/problems/problems.routes.ts';
 import { projectRoutes } from './modules/projects/projects.routes.ts';
 import { rectificationRoutes } from './modules/rectifications/rectifications.routes.ts';
 import { reportRoutes } from './modules/reports/reports.routes.ts';
+import { scenarioRoutes } from './modules/scenarios/scenarios.routes.ts';
 import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { supervisionNoticeRoutes } from './modules/supervision-notices/supervision-notices.routes.ts';
 import { unitRoutes } from './modules/units/units.routes.ts';
@@ -160,6 +164,25 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return reply.code(ready ? 200 : 503).send({ ready, database, migrations });
   });
 
+  // PostgreSQL text cannot hold U+0000: a path id, query value or body string carrying one would
+  // fail in SQL (a 500). Refused here for every route, naming the field.
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [
+      ['params', request.params],
+      ['query', request.query],
+      ['', request.body],
+    ] as const) {
+      const field = nulAt(value);
+      if (field !== null) {
+        const name = [part, field].filter(Boolean).join('.');
+        throw new AppError('request.invalid', `字段“${name}”含有空字符（\\u0000）`, {
+          field: name,
+          messageEn: `the field "${name}" contains a NUL character (\\u0000)`,
+        });
+      }
+    }
+  });
+
   // Inside a state-changing request this is the request's audited transaction.
   const deps = { db: scopedDb(opts.db) };
   await app.register(
@@ -170,6 +193,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         production: env.NODE_ENV === 'production',
       });
       await adminRoutes(api, deps);
+      await backupRoutes(api, deps);
       await auditRoutes(api, deps);
       await unitRoutes(api, deps);
       await projectRoutes(api, deps);
@@ -178,6 +202,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await milestoneRoutes(api, deps);
       await warningRoutes(api, deps);
       await dispatchRoutes(api, deps);
+      await forecastRoutes(api, deps);
+      await cityFeedRoutes(api, deps);
+      await scenarioRoutes(api, deps);
       await importRoutes(api, deps);
       await exportRoutes(api, deps);
       await meetingRoutes(api, deps);
@@ -251,4 +278,18 @@ function namesApi(url: string): boolean {
   return [slashed, posix.normalize(slashed)].some(
     (p) => (p.split('/').find((segment) => segment !== '') ?? '').toLowerCase() === 'api',
   );
+}
+
+/** The path (a.b.0) of the first string or key holding U+0000 in a parsed request part, if any. */
+function nulAt(value: unknown, path = '', depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  // JSON is parsed without a depth limit; a body this deep is refused elsewhere or harmless
+  if (value === null || typeof value !== 'object' || depth > 64) return null;
+  for (const [k, v] of Object.entries(value)) {
+    const at = path ? `${path}.${k}` : k;
+    if (k.includes('\u0000')) return at;
+    const found = nulAt(v, at, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
 }

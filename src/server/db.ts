@@ -10,7 +10,10 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { lockDataDir, writeLock } from './data-dir-lock.ts';
 import * as schema from './schema.ts';
+
+export { DataDirInUseError, LOCK_FILE } from './data-dir-lock.ts';
 
 export type Schema = typeof schema;
 /** The database handle every service takes first; a transaction is one too. */
@@ -111,18 +114,37 @@ export async function createDb(opts: {
     };
   }
   const dataDir = opts.dataDir ?? './data';
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir.startsWith('memory://') ? undefined : dataDir, {
-    loadDataDir: opts.loadDataDir,
-  });
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  const release = inMemory ? () => {} : lockDataDir(dataDir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create(inMemory ? undefined : dataDir, {
+      loadDataDir: opts.loadDataDir,
+    });
+  } catch (e) {
+    release();
+    throw e;
+  }
+  // A dump carries the lock file of the process that made it; this process holds it now.
+  if (opts.loadDataDir && !inMemory) writeLock(dataDir);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
+  let closed = false;
   return {
     db,
     kind: 'pglite',
     location: dataDir,
     migrate: () =>
       migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR, migrationsSchema: 'public' }),
-    close: () => client.close(),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
     dumpDataDir: () => client.dumpDataDir('none'),
   };
 }

@@ -99,6 +99,16 @@ export function errorHandler(
       },
     });
   }
+  if (malformedMultipart(error, request)) {
+    return reply.status(400).send({
+      error: {
+        code: 'request.multipart_invalid',
+        message: '上传的表单数据不完整或格式错误（multipart/form-data），请重新上传文件',
+        messageEn: 'the multipart/form-data body is malformed or cut short; upload the file again',
+        field: 'file',
+      },
+    });
+  }
   const fe = error as FastifyError;
   if (fe.statusCode && fe.statusCode < 500) {
     return reply
@@ -110,4 +120,21 @@ export function errorHandler(
   return reply
     .status(500)
     .send({ error: { code: 'internal', message: '服务器内部错误', requestId: request.id } });
+}
+
+/**
+ * The multipart parser (busboy, under @fastify/multipart) throws plain errors, without a status,
+ * for a body the client cut short or mis-framed (a missing, empty or overlong boundary); that is
+ * the client's mistake, not the server's.
+ */
+const MULTIPART_MESSAGES =
+  /^(Unexpected end of multipart data|.* terminated early due to unexpected end of multipart data|Multipart: Boundary not found|Boundary required|The needle cannot .*)$/;
+
+function malformedMultipart(error: Error, request: FastifyRequest): boolean {
+  const multipart = (request as { isMultipart?: () => boolean }).isMultipart;
+  return (
+    typeof multipart === 'function' &&
+    multipart.call(request) &&
+    MULTIPART_MESSAGES.test(error.message)
+  );
 }

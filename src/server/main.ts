@@ -51,6 +51,18 @@ export async function startServer(
     env,
     logger: env.LOG_LEVEL === 'silent' ? false : { level: env.LOG_LEVEL },
   });
+  // The id the request's log lines carry (reqId), on its answer too, so a person reporting a
+  // failure, or the proxy's access log, can name the request. onSend, not onRequest: it also
+  // runs for an answer made by an error thrown in an earlier hook (a 401, a refused CSRF token).
+  let closing = false;
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    // Stopping: the requests in flight are answered, and their connections closed with the
+    // answer. Otherwise a client's keep-alive connection, idle only after the close began, is
+    // left to time out (72 s) and holds the exit up past an orchestrator's grace period.
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
   // The audit chain's head, anchored outside the database (README: database roles and the
   // audit log's end); before listening, so an anchor file that cannot be written stops the start.
   const anchors = startAnchorWriter(database.db, {
@@ -83,6 +95,7 @@ export async function startServer(
     .where(and(eq(users.officeId, office.id), isNull(users.disabledAt)));
   await anchors.flush();
   const close = async () => {
+    closing = true;
     await app.close();
     await digest.stop();
     await anchors.stop();
@@ -90,7 +103,14 @@ export async function startServer(
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      close().finally(() => process.exit(0));
+      close().then(
+        () => process.exit(0),
+        (e: Error) => {
+          // A stop that failed is no clean stop: the supervisor should see it.
+          process.stderr.write(`停止失败 / stopping failed: ${e.message}\n`);
+          process.exit(1);
+        },
+      );
     });
   }
   return {

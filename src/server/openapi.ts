@@ -113,6 +113,12 @@ export const swaggerOptions: FastifyDynamicSwaggerOptions = {
           name: SESSION_COOKIE,
           description: '登录（POST /api/auth/login）后的会话 Cookie / the cookie log-in sets',
         },
+        feedToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            '上级平台的数据接口令牌（系统管理员在“数据接口”中创建，可随时撤销）/ a feed token the system admin creates for a higher-level platform; revocable at once',
+        },
       },
     },
     security: [{ session: [] }],

@@ -166,7 +166,15 @@ export function projectScope(actor: Actor): SQL {
  * may call (log-in, demo, log-out), `self` is one's own account (any logged-in user), and the
  * rest are the areas of the API a role may enter at all.
  */
-export type RouteAccess = 'open' | 'public' | 'self' | 'accounts' | 'audit' | 'business';
+export type RouteAccess =
+  | 'open'
+  | 'public'
+  | 'self'
+  | 'accounts'
+  | 'audit'
+  | 'business'
+  /** the city feed (署区联动): a feed token only, never a session (auth.hooks.ts) */
+  | 'feed';
 
 /**
  * The access of each route pattern not declaring its own (`config.access`, `config.public`).
@@ -178,9 +186,10 @@ const ROUTE_AREAS: [RegExp, RouteAccess][] = [
   [/^\/api\/docs(\/|$)/, 'open'],
   [/^\/api\/auth\//, 'self'],
   [/^\/api\/admin\//, 'accounts'],
+  [/^\/api\/feed\//, 'feed'],
   [/^\/api\/audit(\/|$)/, 'audit'],
   [
-    /^\/api\/(projects|units|areas|categories|reports|report-photos|milestones|warnings|settings|dispatch|imports|exports)(\/|$)/,
+    /^\/api\/(projects|units|areas|categories|reports|report-photos|milestones|warnings|settings|dispatch|imports|exports|scenarios)(\/|$)/,
     'business',
   ],
   // the coordination modules (issue 10): meetings, problems, action items, activities, stats
@@ -230,6 +239,8 @@ const ROUTE_ACTIONS: Record<string, Action> = {
   'GET /api/dispatch/rollups/verify': 'ledger.write',
   // office-wide documents name every unit's projects: not for a reporter
   'GET /api/documents/bulletin': 'document.read',
+  // 市重大项目月报 names every unit's projects, like the bulletin
+  'GET /api/exports/city-report': 'document.read',
 };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -245,6 +256,10 @@ export function assertRouteAllowed(
   access: RouteAccess,
 ): void {
   if (access === 'open' || access === 'public' || access === 'self') return;
+  // Only the actor a feed token stands for (feed-tokens.service.ts), and it nowhere else.
+  const feedActor = actor.id.startsWith('feed-token:');
+  if ((access === 'feed') !== feedActor) throw forbidden();
+  if (access === 'feed') return;
   if (!AREA_ROLES[access].includes(actor.role)) throw forbidden();
   if (access !== 'business') return;
   if (!SAFE_METHODS.has(method) && READ_ONLY.includes(actor.role)) throw forbidden();

@@ -20,6 +20,7 @@ const pages = {
   imports: () => import('./pages/imports/import-page.tsx'),
   users: () => import('./pages/admin/users-page.tsx'),
   units: () => import('./pages/admin/units-page.tsx'),
+  feedTokens: () => import('./pages/admin/feed-tokens-page.tsx'),
   audit: () => import('./pages/admin/audit-page.tsx'),
   account: () => import('./pages/account/account-page.tsx'),
   meetings: () => import('./pages/coordination/meetings-page.tsx'),
@@ -31,10 +32,12 @@ const pages = {
   notices: () => import('./pages/coordination/notices-page.tsx'),
   workPlans: () => import('./pages/coordination/work-plans-page.tsx'),
   summaries: () => import('./pages/summaries/summaries-page.tsx'),
+  scenarios: () => import('./pages/scenarios/scenarios-page.tsx'),
 };
 const LoginPage = lazy(pages.login);
 const ChangePasswordPage = lazy(pages.changePassword);
 const DashboardPage = lazy(pages.dashboard);
+const ScenariosPage = lazy(pages.scenarios);
 const BigScreenPage = lazy(pages.screen);
 const LedgerPage = lazy(pages.ledger);
 const ProjectPage = lazy(pages.project);
@@ -45,6 +48,7 @@ const WarningsPage = lazy(pages.warnings);
 const ImportPage = lazy(pages.imports);
 const UsersPage = lazy(pages.users);
 const UnitsPage = lazy(pages.units);
+const FeedTokensPage = lazy(pages.feedTokens);
 const AuditPage = lazy(pages.audit);
 const AccountPage = lazy(pages.account);
 const MeetingsPage = lazy(pages.meetings);
@@ -152,6 +156,7 @@ export function AppRoutes() {
         >
           <Route index element={<Home />} />
           <Route path="dashboard" element={page(<DashboardPage />, 'read')} />
+          <Route path="scenarios" element={page(<ScenariosPage />, 'document.read')} />
           <Route path="ledger" element={page(<LedgerPage />, 'read')} />
           <Route path="projects/:code" element={page(<ProjectPage />, 'read')} />
           <Route path="report" element={page(<MyReportsPage />, 'report.write')} />
@@ -170,6 +175,7 @@ export function AppRoutes() {
           <Route path="import" element={page(<ImportPage />, 'ledger.write')} />
           <Route path="admin/users" element={page(<UsersPage />, 'user.read')} />
           <Route path="admin/units" element={page(<UnitsPage />, 'ledger.write')} />
+          <Route path="admin/feed-tokens" element={page(<FeedTokensPage />, 'user.manage')} />
           <Route path="admin/audit" element={page(<AuditPage />, 'audit.read')} />
           <Route path="account" element={<AccountPage />} />
           <Route path="*" element={<StatusPage kind="notFound" />} />

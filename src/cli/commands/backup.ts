@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DataDirInUseError } from '../../server/db.ts';
 import { readEnv } from '../../server/env.ts';
 import { isProduction } from '../../server/modules/accounts/demo-accounts.service.ts';
 import { backupDatabase, restoreDatabase } from '../../server/modules/backup/backup.service.ts';
@@ -12,7 +13,9 @@ export function registerBackup(program: Command) {
       .requiredOption('-o, --output <file>', '备份文件 / backup file (JSON lines)'),
   ).action((opts) =>
     run(async () => {
-      const { database, close } = await openDatabase(opts);
+      const { database, close } = await openDatabase(opts).catch((e) => {
+        throw e instanceof DataDirInUseError ? new Error(onlineBackupHint(e)) : e;
+      });
       try {
         const r = await backupDatabase(database.db, opts.output);
         process.stdout.write(
@@ -48,4 +51,17 @@ export function registerBackup(program: Command) {
       }
     }),
   );
+}
+
+/**
+ * The embedded database is one process's alone: while `tiaodu serve` holds it, the backup comes
+ * from the server itself. Says how, with the address the server most likely listens on.
+ */
+function onlineBackupHint(e: DataDirInUseError): string {
+  return [
+    e.message,
+    '运行中的服务可在线备份：系统管理员在“用户管理”页点“下载备份”，或 / the running server gives its backup online: the system admin\'s "Download backup" on the Users page, or (README: backups):',
+    `  curl -c jar -H 'content-type: application/json' -d '{"username":"…","password":"…","totp":"…"}' http://localhost:3000/api/auth/login`,
+    '  curl -b jar -o office.bak http://localhost:3000/api/admin/backup',
+  ].join('\n');
 }

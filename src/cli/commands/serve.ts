@@ -63,12 +63,19 @@ export function registerServe(program: Command) {
       // on every start, and the other commands (and their tests) do not need it.
       const { startServer } = await import('../../server/main.ts');
       const server = await startServer(
-        { ...env, LOG_LEVEL: env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL },
+        // A terminal gets the warnings only unless LOG_LEVEL asks for more (the request log
+        // at `info` is for a server whose output is collected).
+        { ...env, LOG_LEVEL: process.env.LOG_LEVEL ? env.LOG_LEVEL : 'warn' },
         { demo: opts.demo, dataDir: opts.dataDir, port: Number(opts.port), host: opts.host },
       );
       process.stdout.write(startupMessage(server));
       // Keep running until a signal arrives.
       await new Promise(() => {});
+    }).then(() => {
+      // Only a failed start gets here (run printed why): end the process even when something
+      // it opened (a listening socket, the embedded database) would keep it alive, so a
+      // supervisor sees the failure and the data directory is free again.
+      process.exit(process.exitCode ?? 1);
     }),
   );
 }

@@ -1,6 +1,7 @@
 import {
   AlertOutlined,
   ApartmentOutlined,
+  ApiOutlined,
   AuditOutlined,
   BarChartOutlined,
   CalendarOutlined,
@@ -8,6 +9,7 @@ import {
   DashboardOutlined,
   DesktopOutlined,
   EditOutlined,
+  ExperimentOutlined,
   FileTextOutlined,
   FlagOutlined,
   ImportOutlined,
@@ -61,6 +63,13 @@ const NAV: NavItem[] = [
     key: 'dashboard',
     icon: <DashboardOutlined />,
     capability: 'read',
+    group: 'dispatch',
+  },
+  {
+    path: '/scenarios',
+    key: 'scenarios',
+    icon: <ExperimentOutlined />,
+    capability: 'document.read',
     group: 'dispatch',
   },
   {
@@ -166,6 +175,13 @@ const NAV: NavItem[] = [
     key: 'units',
     icon: <ApartmentOutlined />,
     capability: 'ledger.write',
+    group: 'admin',
+  },
+  {
+    path: '/admin/feed-tokens',
+    key: 'feedTokens',
+    icon: <ApiOutlined />,
+    capability: 'user.manage',
     group: 'admin',
   },
   {

@@ -13,10 +13,12 @@ import { approveReport, getReport, saveReport, submitReport } from '../reports/r
 import { ensureUnit } from '../units/units.service.ts';
 import { getThresholds } from '../warnings/warnings.service.ts';
 import { attachmentSpecs } from './access-matrix.attachments.ts';
+import { cityFeedSpecs } from './access-matrix.city-feed.ts';
 import { coordinationSpecs } from './access-matrix.coordination.ts';
 import { figureSpecs } from './access-matrix.figures.ts';
 import { noticeSpecs } from './access-matrix.notices.ts';
 import { rectificationSpecs } from './access-matrix.rectifications.ts';
+import { scenarioSpecs } from './access-matrix.scenarios.ts';
 import { summarySpecs } from './access-matrix.summaries.ts';
 import type { MatrixRequest, Spec as MatrixSpec, Who } from './access-matrix.types.ts';
 import { workPlanSpecs } from './access-matrix.work-plans.ts';
@@ -227,6 +229,10 @@ const SPECS: Record<string, Spec> = {
   'POST /api/admin/users/:id/reset-totp': {
     prepare: async () => ({ url: `/api/admin/users/${(await victim()).id}/reset-totp` }),
     expect: base({ secadmin: 200 }, 403),
+  },
+  'GET /api/admin/backup': {
+    prepare: fixed('/api/admin/backup'),
+    expect: base({ sysadmin: 200 }, 403),
   },
   'GET /api/admin/units': {
     prepare: fixed('/api/admin/units'),
@@ -445,6 +451,7 @@ const SPECS: Record<string, Spec> = {
     expect: COORD(200),
   },
   'GET /api/dispatch': { prepare: fixed('/api/dispatch?through=2026-10'), expect: READ },
+  'GET /api/forecast': { prepare: fixed('/api/forecast?through=2026-10'), expect: READ },
   'GET /api/dispatch/default-period': {
     prepare: fixed('/api/dispatch/default-period'),
     expect: READ,
@@ -512,6 +519,10 @@ const SPECS: Record<string, Spec> = {
   ...attachmentSpecs({ db: () => t.database.db, sys, unitA: () => unitA, base }),
   // ---- work summaries (工作总结), issue 11
   ...summarySpecs({ db: () => t.database.db, sys, base }),
+  // ---- the feed to the city (署区联动), issue 14 item 5
+  ...cityFeedSpecs({ db: () => t.database.db, sys, base }),
+  // ---- what-if scenarios (假设分析), issue 14 item 3
+  ...scenarioSpecs({ db: () => t.database.db, sys, base }),
 };
 
 /** What must never appear in an answer to this caller. */
@@ -622,6 +633,8 @@ describe('route × role × unit', () => {
           );
           continue;
         }
+        // The whole database, by purpose: every secret and every unit's data (README: backups).
+        if (route === 'GET /api/admin/backup' && res.statusCode === 200) continue;
         const text = await bodyText(res);
         for (const re of forbiddenText(who)) {
           // a 404 echoes the key the caller sent, nothing more

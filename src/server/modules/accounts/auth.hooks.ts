@@ -3,6 +3,7 @@ import type { Actor, Clock, Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { AppError } from '../../errors.ts';
 import { assertRouteAllowed, type RouteAccess, routeAccessOf } from '../../policy.ts';
+import { authenticateFeedToken } from '../city-feed/feed-tokens.service.ts';
 import { safeEqual } from './crypto.ts';
 import { authenticateSession, SESSION_COOKIE, type SessionInfo } from './sessions.service.ts';
 
@@ -85,6 +86,17 @@ export function registerAuth(
     if (access === 'open') return;
     const info = { id: request.id, ip: request.ip, route: `${request.method} ${route}` };
     const now = opts.clock();
+    if (access === 'feed') {
+      // A higher-level platform's token, whatever else the request carries: no session, no
+      // cookie is read here, and a token opens no other route (policy.ts).
+      request.ctx = { actor: anonymousActor(opts.officeId), now, request: info };
+      request.ctx = {
+        ...request.ctx,
+        actor: await authenticateFeedToken(opts.db, request.headers.authorization, request.ctx),
+      };
+      assertRouteAllowed(request.ctx.actor, request.method, route, access);
+      return;
+    }
     if (opts.resolveActor) {
       request.ctx = { actor: await opts.resolveActor(request), now, request: info };
       assertRouteAllowed(request.ctx.actor, request.method, route, access);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { notFound } from '../../errors.ts';
+import { parallelReads } from '../../parallel-reads.ts';
 import { type AccountOp, assertCan, canAdministerAccount } from '../../policy.ts';
 import { units } from '../units/units.table.ts';
 import { type SessionUser, sessionUser, totpRequired, type UserRow } from './account-views.ts';
@@ -127,20 +128,23 @@ export async function listUsers(
     where.push(isNull(users.disabledAt));
     where.push(sql`coalesce(${users.lastLoginAt}, ${users.createdAt}) < ${since}`);
   }
-  const [rows, [{ total }]] = await Promise.all([
-    db
-      .select({ user: users, unitName: units.name })
-      .from(users)
-      .leftJoin(units, eq(units.id, users.unitId))
-      .where(and(...where))
-      .orderBy(asc(users.username))
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize),
-    db
-      .select({ total: count() })
-      .from(users)
-      .where(and(...where)),
-  ]);
+  const [rows, [{ total }]] = await parallelReads(
+    db,
+    () =>
+      db
+        .select({ user: users, unitName: units.name })
+        .from(users)
+        .leftJoin(units, eq(units.id, users.unitId))
+        .where(and(...where))
+        .orderBy(asc(users.username))
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize),
+    () =>
+      db
+        .select({ total: count() })
+        .from(users)
+        .where(and(...where)),
+  );
   return {
     items: rows.map((r) => adminView(r.user, r.unitName, ctx, false)),
     total,

@@ -22,6 +22,7 @@ import { isoDateOf } from '../../../domain/periods.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { AppError, notFound } from '../../errors.ts';
+import { parallelReads } from '../../parallel-reads.ts';
 import { can } from '../../policy.ts';
 import { workflowSteps } from '../../workflow-step.ts';
 import { meetings } from '../meetings/meetings.table.ts';
@@ -361,26 +362,30 @@ export async function listActionItems(
   const base = and(...where)!;
   if (q.overdue === true) where.push(overdueWhere(today));
   if (q.overdue === false) where.push(not(overdueWhere(today)));
-  const [rows, [{ total }], [{ overdue }]] = await Promise.all([
-    viewQuery(db)
-      .where(and(...where))
-      // the overdue list is read top down as what to chase first: the longest overdue first
-      .orderBy(
-        ...(q.overdue === true
-          ? [asc(actionItems.deadline), asc(actionItems.id)]
-          : [desc(actionItems.assignedOn), desc(actionItems.id)]),
-      )
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize),
-    db
-      .select({ total: count() })
-      .from(actionItems)
-      .where(and(...where)),
-    db
-      .select({ overdue: count() })
-      .from(actionItems)
-      .where(and(base, overdueWhere(today))),
-  ]);
+  const [rows, [{ total }], [{ overdue }]] = await parallelReads(
+    db,
+    () =>
+      viewQuery(db)
+        .where(and(...where))
+        // the overdue list is read top down as what to chase first: the longest overdue first
+        .orderBy(
+          ...(q.overdue === true
+            ? [asc(actionItems.deadline), asc(actionItems.id)]
+            : [desc(actionItems.assignedOn), desc(actionItems.id)]),
+        )
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize),
+    () =>
+      db
+        .select({ total: count() })
+        .from(actionItems)
+        .where(and(...where)),
+    () =>
+      db
+        .select({ overdue: count() })
+        .from(actionItems)
+        .where(and(base, overdueWhere(today))),
+  );
   return {
     items: rows.map((r) => toView(ctx, r)),
     total,

@@ -9,6 +9,7 @@ import { ACTIVITY_KIND_ZH } from '../../../domain/activities.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { AppError, notFound } from '../../errors.ts';
+import { parallelReads } from '../../parallel-reads.ts';
 import { assertOwned } from '../meetings/references.ts';
 import { units } from '../units/units.table.ts';
 import { activityScope, maySeeActivity, mayWriteActivities } from './activities.policy.ts';
@@ -90,18 +91,21 @@ export async function listActivities(
   if (q.from) where.push(gte(activities.heldOn, q.from));
   if (q.to) where.push(lte(activities.heldOn, q.to));
   if (q.kind) where.push(eq(activities.kind, q.kind));
-  const [rows, [{ total }]] = await Promise.all([
-    db
-      .select()
-      .from(activities)
-      .where(and(...where))
-      .orderBy(desc(activities.heldOn), desc(activities.id))
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize),
-    db
-      .select({ total: count() })
-      .from(activities)
-      .where(and(...where)),
-  ]);
+  const [rows, [{ total }]] = await parallelReads(
+    db,
+    () =>
+      db
+        .select()
+        .from(activities)
+        .where(and(...where))
+        .orderBy(desc(activities.heldOn), desc(activities.id))
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize),
+    () =>
+      db
+        .select({ total: count() })
+        .from(activities)
+        .where(and(...where)),
+  );
   return { items: rows.map(toView), total, page: q.page, pageSize: q.pageSize };
 }

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { AppError } from '../../errors.ts';
 import { checkZip } from '../imports/zip-guard.ts';
 import { sniffImageType } from '../reports/report-photos.service.ts';
@@ -40,13 +41,14 @@ type Kind = keyof typeof TYPES;
 
 const ACCEPTED_ZH = 'PDF、图片（JPG/PNG/WebP）、Word、Excel、PowerPoint';
 
-export const unsupportedType = (detail?: string) =>
+export const unsupportedType = (detail?: string, filename?: string | null) =>
   new AppError(
     'attachment.unsupported_type',
-    `${detail ? `${detail}。` : ''}只能上传${ACCEPTED_ZH}文件`,
+    `${filename ? `文件“${filename}”：` : ''}${detail ? `${detail}。` : ''}只能上传${ACCEPTED_ZH}文件`,
     {
       field: 'file',
-      messageEn: 'only PDF, JPEG, PNG, WebP, Word, Excel or PowerPoint files can be uploaded',
+      ...(filename ? { filename } : {}),
+      messageEn: `${filename ? `"${filename}": ` : ''}only PDF, JPEG, PNG, WebP, Word, Excel or PowerPoint files can be uploaded`,
     },
   );
 
@@ -117,16 +119,25 @@ export function classifyFile(
   bytes: Buffer,
   filename: string | undefined | null,
 ): { contentType: string; filename: string } {
-  const kinds = sniff(bytes);
   const name = cleanFilename(filename);
+  let kinds: Kind[];
+  try {
+    kinds = sniff(bytes);
+  } catch (e) {
+    // the refusal names the file, so a person sending several knows which one
+    if (e instanceof AppError && e.code === 'attachment.unsupported_type' && name) {
+      throw unsupportedType(e.message.replace(/。只能上传.*$/, ''), name);
+    }
+    throw e;
+  }
   const dot = name?.lastIndexOf('.') ?? -1;
   const ext = name && dot > 0 ? name.slice(dot + 1).toLowerCase() : null;
   if (kinds.length === 0) {
-    throw unsupportedType(ext ? `“.${ext}”文件的内容不是可接受的格式` : '文件内容无法识别');
+    throw unsupportedType(ext ? `“.${ext}”文件的内容不是可接受的格式` : '文件内容无法识别', name);
   }
   if (ext === null) {
     // no extension to agree with: a legacy OLE file cannot be told apart, so it needs one
-    if (kinds.length > 1) throw unsupportedType('旧版Office文件须带扩展名（.doc 或 .xls）');
+    if (kinds.length > 1) throw unsupportedType('旧版Office文件须带扩展名（.doc 或 .xls）', name);
     const kind = kinds[0]!;
     return { contentType: TYPES[kind].mime, filename: `${name ?? '附件'}.${TYPES[kind].ext[0]}` };
   }
@@ -134,9 +145,24 @@ export function classifyFile(
   if (!kind) {
     throw unsupportedType(
       `文件扩展名“.${ext}”与文件实际内容（${kinds.map((k) => TYPES[k].ext[0].toUpperCase()).join('/')}）不符`,
+      name,
     );
   }
   return { contentType: TYPES[kind].mime, filename: name! };
+}
+
+/**
+ * An image must be one: a PNG or JPEG signature in front of an HTML page passes the sniffing of
+ * the first bytes, not the decoder's reading of the header (size, format).
+ */
+export async function assertImageReadable(bytes: Buffer, contentType: string, filename: string) {
+  if (!contentType.startsWith('image/')) return;
+  try {
+    const meta = await sharp(bytes, { limitInputPixels: 100_000_000 }).metadata();
+    if (!meta.width || !meta.height) throw new Error('no size');
+  } catch {
+    throw unsupportedType('图片内容损坏或无法识别', filename);
+  }
 }
 
 /** The accepted extensions, for a file picker. */

@@ -16,6 +16,7 @@ import { type LoadedParent, loadParentFor } from './attachment-parents.ts';
 import {
   ACCEPTED_EXTENSIONS,
   ATTACHMENT_LIMITS,
+  assertImageReadable,
   attachmentTooLarge,
   classifyFile,
 } from './attachment-types.ts';
@@ -139,6 +140,7 @@ export async function uploadAttachment(
       });
     }
     const { contentType, filename } = classifyFile(file.bytes, file.filename);
+    await assertImageReadable(file.bytes, contentType, filename);
     const [{ n }] = (await tx
       .select({ n: count() })
       .from(attachments)

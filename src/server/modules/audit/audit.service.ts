@@ -250,6 +250,11 @@ export async function withAudit<T>(
   }
 }
 
+/** Whether this call runs inside a request's audited transaction (withAudit). */
+export function inAuditedTransaction(): boolean {
+  return scopeStore.getStore()?.open === true;
+}
+
 /**
  * A database handle that is the request's audited transaction while one runs (see withAudit),
  * and the plain database otherwise. Routes receive this one, so services need no change.
@@ -369,6 +374,7 @@ export async function searchAudit(
       .offset((q.page - 1) * q.pageSize),
     db.select({ total: count() }).from(auditLog).where(where),
   ]);
+
   const parsed = rows.map((r) => ({
     ...r,
     before: parseJson(r.before),

@@ -1,11 +1,17 @@
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db.ts';
 import { disableDemoAccounts } from '../accounts/demo-accounts.service.ts';
 
-const FORMAT = 'tiaodu-backup-1';
+/**
+ * The format written: a header line, one line per row, and a closing line with the row count,
+ * so a file cut short (a download interrupted at a line's end) is refused, never restored as a
+ * smaller database. Version 1 (no closing line) is still read.
+ */
+export const FORMAT = 'tiaodu-backup-2';
+const READABLE = new Set(['tiaodu-backup-1', FORMAT]);
 
 /**
  * Tables derived from the others (levels.table.ts): left out of a backup, rebuilt on first read
@@ -44,37 +50,98 @@ export async function tablesInOrder(db: Db): Promise<string[]> {
   return ordered;
 }
 
-const ident = (name: string) => sql.raw(`"${name.replaceAll('"', '""')}"`);
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const ident = (name: string) => sql.raw(quote(name));
+
+/** A table's primary-key columns in key order (empty when it has none). */
+async function primaryKey(db: Db, table: string): Promise<string[]> {
+  const rows = await queryRows<{ name: string }>(
+    db,
+    sql`select a.attname as name
+        from pg_index i
+        join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey::int2[])
+        where i.indrelid = ${`public."${table}"`}::regclass and i.indisprimary
+        order by array_position(i.indkey::int2[], a.attnum)`,
+  );
+  return rows.map((r) => r.name);
+}
+
+/** Rows fetched from the cursor at a time: bounded memory, few round trips. */
+const BATCH = 5000;
 
 /**
- * Writes every row of every table as JSON lines. Rows leave the database as JSON text made by
- * PostgreSQL itself, so numeric amounts never pass through a JavaScript number.
+ * Writes the whole database, as one consistent snapshot, line by line to `write`: every table is
+ * read inside one REPEATABLE READ READ ONLY transaction, so a write committed while the backup
+ * runs is in it entirely or not at all (a table-by-table read could pair a report with roll-ups
+ * and audit rows of another moment: a backup of a state that never existed). Each table streams
+ * through a cursor in primary-key order (parents before children in a self-referencing table),
+ * linear in its size. Rows leave the database as JSON text made by PostgreSQL itself, so numeric
+ * amounts never pass through a JavaScript number. On PGlite, one connection, every other query
+ * waits until this returns: give it a fast `write` (a file), not a network client.
+ */
+export async function writeBackup(
+  db: Db,
+  write: (line: string) => Promise<void> | void,
+): Promise<{ tables: number; rows: number }> {
+  return db.transaction(
+    async (t) => {
+      const tx = t as unknown as Db;
+      const tables = await tablesInOrder(tx);
+      await write(JSON.stringify({ format: FORMAT, tables, createdAt: new Date().toISOString() }));
+      let rows = 0;
+      for (const table of tables) {
+        const key = await primaryKey(tx, table);
+        const order = sql.raw(key.length > 0 ? ` order by ${key.map(quote).join(', ')}` : '');
+        await tx.execute(
+          sql`declare tiaodu_backup no scroll cursor for
+              select row_to_json(t)::text as j from ${ident(table)} t${order}`,
+        );
+        for (;;) {
+          const batch = await queryRows<{ j: string }>(
+            tx,
+            sql.raw(`fetch forward ${BATCH} from tiaodu_backup`),
+          );
+          for (const r of batch) await write(`{"t":${JSON.stringify(table)},"r":${r.j}}`);
+          rows += batch.length;
+          if (batch.length < BATCH) break;
+        }
+        await tx.execute(sql`close tiaodu_backup`);
+      }
+      await write(JSON.stringify({ end: true, tables: tables.length, rows }));
+      return { tables: tables.length, rows };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
+/**
+ * Writes the backup to `file`. It is written under a temporary name and renamed when complete,
+ * so a backup that failed half-way never leaves a file that looks like one.
  */
 export async function backupDatabase(
   db: Db,
   file: string,
 ): Promise<{ tables: number; rows: number }> {
-  const out = createWriteStream(file, { encoding: 'utf8' });
-  const write = async (line: string) => {
-    if (!out.write(`${line}\n`)) await once(out, 'drain');
-  };
-  const tables = await tablesInOrder(db);
-  await write(JSON.stringify({ format: FORMAT, tables, createdAt: new Date().toISOString() }));
-  let rows = 0;
-  for (const table of tables) {
-    for (let offset = 0; ; offset += 5000) {
-      const batch = await queryRows<{ j: string }>(
-        db,
-        sql`select row_to_json(t)::text as j from ${ident(table)} t order by 1 limit 5000 offset ${offset}`,
-      );
-      for (const r of batch) await write(`{"t":${JSON.stringify(table)},"r":${r.j}}`);
-      rows += batch.length;
-      if (batch.length < 5000) break;
-    }
+  const partial = `${file}.partial`;
+  const out = createWriteStream(partial, { encoding: 'utf8' });
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  failed.catch(() => {});
+  try {
+    const result = await Promise.race([
+      writeBackup(db, async (line) => {
+        if (!out.write(`${line}\n`)) await Promise.race([once(out, 'drain'), failed]);
+      }),
+      failed,
+    ]);
+    out.end();
+    await Promise.race([once(out, 'finish'), failed]);
+    renameSync(partial, file);
+    return result;
+  } catch (e) {
+    out.destroy();
+    rmSync(partial, { force: true });
+    throw e;
   }
-  out.end();
-  await once(out, 'finish');
-  return { tables: tables.length, rows };
 }
 
 /**
@@ -94,14 +161,27 @@ export async function restoreDatabase(
   });
   const byTable = new Map<string, string[]>();
   let header: { format?: string } | null = null;
+  let trailer: { rows?: number } | null = null;
+  let count = 0;
   for await (const line of lines) {
     if (!line.trim()) continue;
     if (!header) {
-      header = JSON.parse(line);
-      if (header?.format !== FORMAT)
+      try {
+        header = JSON.parse(line);
+      } catch {
+        header = null;
+      }
+      if (!READABLE.has(String(header?.format)))
         throw new Error(`不是 Tiaodu 备份文件 / not a Tiaodu backup: ${file}`);
       continue;
     }
+    if (trailer)
+      throw new Error(`备份文件结束行之后还有内容 / lines after the end of the backup: ${file}`);
+    if (line.startsWith('{"end":')) {
+      trailer = JSON.parse(line);
+      continue;
+    }
+    count++;
     // Only the table name is parsed here; the row stays JSON text for PostgreSQL to read.
     const m = /^\{"t":("(?:[^"\\]|\\.)*"),"r":(.*)\}$/.exec(line);
     if (!m) throw new Error(`备份文件格式错误 / malformed backup line: ${line.slice(0, 80)}`);
@@ -111,6 +191,11 @@ export async function restoreDatabase(
     byTable.set(table, list);
   }
   if (!header) throw new Error(`备份文件为空 / empty backup: ${file}`);
+  if (header.format === FORMAT && trailer?.rows !== count) {
+    throw new Error(
+      `备份文件不完整（可能下载中断）/ the backup is incomplete (an interrupted download?): ${file} holds ${count} rows${trailer ? `, its end says ${trailer.rows}` : ' and no end line'}`,
+    );
+  }
   const tables = await tablesInOrder(db);
   for (const t of byTable.keys()) {
     if (!tables.includes(t))

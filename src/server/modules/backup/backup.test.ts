@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, testContext } from '../../../../test/test-db.ts';
+import { createTestDatabase, testContext, testDbKind } from '../../../../test/test-db.ts';
 import type { Ctx } from '../../context.ts';
-import type { Database } from '../../db.ts';
+import { createDb, type Database, DataDirInUseError, LOCK_FILE } from '../../db.ts';
 import { users } from '../accounts/accounts.table.ts';
 import { DEMO_ACCOUNTS, ensureDemoAccounts } from '../accounts/demo-accounts.service.ts';
 import { dispatchFigures } from '../dispatch/dispatch.service.ts';
@@ -124,3 +125,40 @@ it('into production, leaves the demo accounts disabled and says so', async () =>
     await prodTarget.close();
   }
 });
+
+// PGlite's alone: once is enough, whichever engine the other tests run on
+it.skipIf(testDbKind !== 'pglite')(
+  'holds a PGlite data directory for one process: a live other one refused, a dead or reused pid taken over',
+  async () => {
+    const dataDir = join(dir, 'locked');
+    const lock = join(dataDir, LOCK_FILE);
+    mkdirSync(dataDir, { recursive: true });
+    // the parent of this process runs: its lock stands, and the refusal says what to do
+    writeFileSync(lock, JSON.stringify({ pid: process.ppid, host: hostname() }));
+    const refused = await createDb({ dataDir }).catch((e) => e);
+    expect(refused).toBeInstanceOf(DataDirInUseError);
+    expect(refused.message).toContain(`in use by process ${process.ppid}`);
+    expect(refused.message).toContain('stop `tiaodu serve` first');
+    expect(refused.message).toContain('/api/admin/backup');
+    // a process that has ended (a killed server): taken over without a word
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    writeFileSync(lock, JSON.stringify({ pid: dead, host: hostname() }));
+    const first = await createDb({ dataDir });
+    expect(JSON.parse(readFileSync(lock, 'utf8')).pid).toBe(process.pid);
+    // the same process may open it again (tests do, one after the other)
+    const again = await createDb({ dataDir });
+    await again.close();
+    expect(existsSync(lock)).toBe(true);
+    await first.close();
+    expect(existsSync(lock)).toBe(false);
+    if (existsSync(`/proc/${process.ppid}/stat`)) {
+      // a live pid that started after the lock was written is another program (a pid reused
+      // after a power cut): it must not keep the server from starting
+      writeFileSync(lock, JSON.stringify({ pid: process.ppid, host: hostname(), start: '1' }));
+      const reused = await createDb({ dataDir });
+      await reused.close();
+      expect(existsSync(lock)).toBe(false);
+    }
+  },
+  120_000,
+);

@@ -6,6 +6,7 @@ import {
 import { formatYearMonth, type YearMonth } from '../../../domain/periods.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
+import { parallelReads } from '../../parallel-reads.ts';
 import { projectScope } from '../../policy.ts';
 import {
   owesReportSql,
@@ -47,21 +48,24 @@ export async function dispatchCounts(
     isNull(projects.archivedAt),
     ...projectFilterSql(opts.filter ?? {}),
   ];
-  const [[awaiting], missing] = await Promise.all([
-    projectsWithNames(db, { n: sql<number>`count(*)::int` })
-      .innerJoin(monthlyReports, eq(monthlyReports.projectId, projects.id))
-      .where(and(...scope, eq(monthlyReports.status, 'submitted'))),
-    projectsWithNames(db, {
-      projectId: projects.id,
-      code: projects.code,
-      name: projects.name,
-      ownerUnit: units.name,
-      total: sql<number>`(count(*) over ())::int`,
-    })
-      .where(and(...scope, notReportedSql(opts.period)))
-      .orderBy(asc(projects.code))
-      .limit(NOT_REPORTED_LIST_LIMIT),
-  ]);
+  const [[awaiting], missing] = await parallelReads(
+    db,
+    () =>
+      projectsWithNames(db, { n: sql<number>`count(*)::int` })
+        .innerJoin(monthlyReports, eq(monthlyReports.projectId, projects.id))
+        .where(and(...scope, eq(monthlyReports.status, 'submitted'))),
+    () =>
+      projectsWithNames(db, {
+        projectId: projects.id,
+        code: projects.code,
+        name: projects.name,
+        ownerUnit: units.name,
+        total: sql<number>`(count(*) over ())::int`,
+      })
+        .where(and(...scope, notReportedSql(opts.period)))
+        .orderBy(asc(projects.code))
+        .limit(NOT_REPORTED_LIST_LIMIT),
+  );
   return {
     through: formatYearMonth(opts.period),
     reportsAwaitingReview: awaiting?.n ?? 0,

@@ -6,6 +6,7 @@ import { formatYearMonth, type YearMonth } from '../../../domain/periods.ts';
 import { milestoneLateness, worstFirst } from '../../../domain/warning-rules.ts';
 import type { Ctx } from '../../context.ts';
 import { type Db, queryRows } from '../../db.ts';
+import { parallelReads } from '../../parallel-reads.ts';
 import { projectScope } from '../../policy.ts';
 import { milestones } from '../milestones/milestones.table.ts';
 import { type ProjectFilter, projectFilterSql } from '../projects/projects.service.ts';
@@ -20,6 +21,7 @@ import {
   monthOf,
   plannedSum,
   readWithFreshLevels,
+  staleDataSql,
   staleSql,
   standingsFrom,
 } from './levels.service.ts';
@@ -119,6 +121,7 @@ type GroupRow = Sums & {
   area: string | null;
   tags: string[];
   stale: number;
+  staleData: number;
 } & Record<`t${number}` | `a${number}`, string>;
 
 /**
@@ -143,7 +146,8 @@ async function groupSums(
     db,
     sql`select areas.name as "area", projects.tags as "tags",
           ${sumsSql(key.period.month - 1)},
-          count(*) filter (where ${staleSql(key)})::int as "stale", ${series}
+          count(*) filter (where ${staleSql(key)})::int as "stale",
+          count(*) filter (where ${staleDataSql})::int as "staleData", ${series}
         ${standingsFrom(ctx, key, filter)}
         group by areas.id, areas.name, areas.sort_order, projects.tags
         order by areas.sort_order nulls last, areas.id nulls last`,
@@ -177,12 +181,14 @@ export async function dispatchFigures(
     (rows) => rows.reduce((n, g) => n + g.stale, 0),
   );
   let total = ZERO;
+  let staleCount = 0;
   const byArea = new Map<string, Sums>();
   const byTag = new Map<string, Sums>();
   const timing = MONTHS.map(() => new Decimal(0));
   const actual = MONTHS.map(() => new Decimal(0));
   for (const g of groups) {
     total = addSums(total, g);
+    staleCount += g.staleData;
     const area = g.area ?? NO_AREA;
     byArea.set(area, addSums(byArea.get(area) ?? ZERO, g));
     for (const tag of g.tags) byTag.set(tag, addSums(byTag.get(tag) ?? ZERO, g));
@@ -193,10 +199,11 @@ export async function dispatchFigures(
   }
   const flaggedCount = total.yellow + total.red;
   const totals = figuresOf(total);
-  const [flagged, overdue] = await Promise.all([
-    flaggedProjects(db, ctx, key, filter, Math.min(limit, flaggedCount)),
-    overdueMilestones(db, ctx, key, filter, limit),
-  ]);
+  const [flagged, overdue] = await parallelReads(
+    db,
+    () => flaggedProjects(db, ctx, key, filter, Math.min(limit, flaggedCount)),
+    () => overdueMilestones(db, ctx, key, filter, limit),
+  );
 
   return {
     year: period.year,
@@ -215,6 +222,7 @@ export async function dispatchFigures(
     })),
     flagged,
     flaggedCount,
+    staleCount,
     overdueMilestones: overdue.items,
     overdueCount: overdue.count,
   };

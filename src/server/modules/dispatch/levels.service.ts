@@ -81,6 +81,12 @@ export function standingsFrom(
 /** The final level (the override wins) of the row standingsFrom() joined. */
 export const finalLevelSql = sql`coalesce(${warningSnapshots.overrideLevel}, ${projectMonthLevels.computedLevel})`;
 
+/**
+ * True where the stored level's reasons say the project's data is stale (the staleness rule),
+ * overridden or not: the dashboard counts them as it counts projects not reported.
+ */
+export const staleDataSql = sql`(${projectMonthLevels.reasons} @> '[{"rule":"staleness"}]'::jsonb)`;
+
 /** True where the stored level is missing or was computed with other inputs than `key`'s. */
 export function staleSql(key: LevelKey): SQL {
   return sql`(${projectMonthLevels.projectId} is null

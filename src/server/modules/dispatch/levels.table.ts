@@ -15,6 +15,9 @@ import { projects } from '../projects/projects.table.ts';
  * A counter per project that moves whenever anything its warning level reads changes: its
  * roll-ups (approvals, imports, plan revisions), its milestones, its phase. Database triggers
  * move it (migration 0019), in the transaction of the change, whichever code path made it.
+ * The staleness rule's approved reports and progress figures need no trigger of their own: a
+ * report reaches or leaves 'approved' only through a transition or an import, both of which
+ * refresh the project's roll-ups, and an approved report cannot be edited.
  * A derived table: not in backups (a restore rebuilds it).
  */
 export const projectStandingVersions = pgTable('project_standing_versions', {

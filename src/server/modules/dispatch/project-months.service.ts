@@ -3,6 +3,7 @@ import { and, eq, max } from 'drizzle-orm';
 import { percent, wan } from '../../../domain/money.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
+import { parallelReads } from '../../parallel-reads.ts';
 import { loadProjectFor } from '../projects/projects.service.ts';
 import { monthlyReports } from '../reports/reports.table.ts';
 import { projectYearRollups } from './rollups.table.ts';
@@ -29,22 +30,25 @@ export async function projectMonths(
   year: number,
 ): Promise<ProjectMonth[]> {
   await loadProjectFor(db, ctx, 'read', projectId);
-  const [[rollup], [approved]] = await Promise.all([
-    db
-      .select()
-      .from(projectYearRollups)
-      .where(and(eq(projectYearRollups.projectId, projectId), eq(projectYearRollups.year, year))),
-    db
-      .select({ last: max(monthlyReports.month) })
-      .from(monthlyReports)
-      .where(
-        and(
-          eq(monthlyReports.projectId, projectId),
-          eq(monthlyReports.year, year),
-          eq(monthlyReports.status, 'approved'),
+  const [[rollup], [approved]] = await parallelReads(
+    db,
+    () =>
+      db
+        .select()
+        .from(projectYearRollups)
+        .where(and(eq(projectYearRollups.projectId, projectId), eq(projectYearRollups.year, year))),
+    () =>
+      db
+        .select({ last: max(monthlyReports.month) })
+        .from(monthlyReports)
+        .where(
+          and(
+            eq(monthlyReports.projectId, projectId),
+            eq(monthlyReports.year, year),
+            eq(monthlyReports.status, 'approved'),
+          ),
         ),
-      ),
-  ]);
+  );
   const last = approved?.last ?? 0;
   return Array.from({ length: 12 }, (_, i) => {
     const cumulative = rollup && i < last ? wan(rollup.actualCumulative[i] ?? '0') : null;

@@ -1,8 +1,9 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import { isoDateOf } from '../../../domain/periods.ts';
 import { buildRollup, diffRollup, type Rollup, type RollupPlan } from '../../../domain/rollup.ts';
 import { latenessAsOf } from '../../../domain/warning-rules.ts';
 import type { Db } from '../../db.ts';
+import { parallelReads } from '../../parallel-reads.ts';
 import { systemActor } from '../offices/offices.service.ts';
 import { investmentPlans } from '../plans/plans.table.ts';
 import { projects } from '../projects/projects.table.ts';
@@ -19,7 +20,7 @@ async function computeRollups(
   db: Db,
   scope: { officeId?: number; projectIds?: number[]; year?: number },
 ): Promise<Map<Key, { officeId: number; projectId: number; year: number; rollup: Rollup }>> {
-  const planWhere = [];
+  const planWhere: SQL[] = [];
   // Drafts count nowhere, and saving one does not refresh the roll-up, so they must not make one.
   const reportWhere = [ne(monthlyReports.status, 'draft')];
   if (scope.projectIds) {
@@ -34,23 +35,26 @@ async function computeRollups(
     planWhere.push(eq(investmentPlans.year, scope.year));
     reportWhere.push(eq(monthlyReports.year, scope.year));
   }
-  const [plans, reports] = await Promise.all([
-    db
-      .select()
-      .from(investmentPlans)
-      .where(and(...planWhere)),
-    db
-      .select({
-        officeId: monthlyReports.officeId,
-        projectId: monthlyReports.projectId,
-        year: monthlyReports.year,
-        month: monthlyReports.month,
-        status: monthlyReports.status,
-        investment: monthlyReports.investment,
-      })
-      .from(monthlyReports)
-      .where(and(...reportWhere)),
-  ]);
+  const [plans, reports] = await parallelReads(
+    db,
+    () =>
+      db
+        .select()
+        .from(investmentPlans)
+        .where(and(...planWhere)),
+    () =>
+      db
+        .select({
+          officeId: monthlyReports.officeId,
+          projectId: monthlyReports.projectId,
+          year: monthlyReports.year,
+          month: monthlyReports.month,
+          status: monthlyReports.status,
+          investment: monthlyReports.investment,
+        })
+        .from(monthlyReports)
+        .where(and(...reportWhere)),
+  );
   const groups = new Map<
     Key,
     {
@@ -85,9 +89,19 @@ async function computeRollups(
  */
 export async function refreshRollups(db: Db, projectIds: number[], year?: number): Promise<void> {
   if (projectIds.length === 0) return;
-  const ids = [...new Set(projectIds)];
+  const ids = [...new Set(projectIds)].sort((a, b) => a - b);
   for (let i = 0; i < ids.length; i += 1000) {
     const chunk = ids.slice(i, i + 1000);
+    // One refresh of a project at a time, each computing after the one before committed: two
+    // at once both read the reports before either wrote, and the second then lost the first's
+    // change or failed on the roll-up's key. In id order, so two refreshes never deadlock.
+    // (Callers that lock other rows of the project first should lock the project before them.)
+    await db
+      .select({ id: projects.id })
+      .from(projects)
+      .where(inArray(projects.id, chunk))
+      .orderBy(projects.id)
+      .for('no key update');
     const fresh = await computeRollups(db, { projectIds: chunk, year });
     const where = [inArray(projectYearRollups.projectId, chunk)];
     if (year) where.push(eq(projectYearRollups.year, year));

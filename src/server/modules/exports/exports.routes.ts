@@ -18,7 +18,16 @@ export const exportQuery = z
   })
   .transform((q, ctx) => {
     if (q.month?.includes('-')) {
-      const p = parseYearMonth(q.month)!;
+      const p = parseYearMonth(q.month);
+      // the pattern lets years parseYearMonth has no month for (before 1900, after 2999)
+      if (!p) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['month'],
+          message: '月份的年份应在 1900–2999 之间 / the month must be in 1900–2999',
+        });
+        return z.NEVER;
+      }
       if (q.year !== undefined && q.year !== p.year) {
         ctx.addIssue({
           code: 'custom',

@@ -58,7 +58,12 @@ export async function writeImport(
   const categoryIds = await idsOf(categories);
 
   // Projects: new ones and changed ones in one upsert on (office, code); unchanged ones untouched.
-  for (const chunk of batches(plan.projects)) {
+  // In code order, so two imports over the same projects lock them in one order and queue
+  // instead of deadlocking (the reviews lock projects in id order: rollups.service.ts).
+  const inOrder = [...plan.projects].sort((a, b) =>
+    a.code < b.code ? -1 : a.code > b.code ? 1 : 0,
+  );
+  for (const chunk of batches(inOrder)) {
     const saved = await tx
       .insert(projects)
       .values(

@@ -83,6 +83,8 @@ export type ImportOptions = {
 
 const MAX_ERRORS = 1000;
 const MAX_CHANGES = 2000;
+/** characters of a refused cell's value quoted in its error */
+const MAX_VALUE_CHARS = 200;
 
 /** A project as the import compares it: names, not ids. */
 export type ProjectFields = {
@@ -203,7 +205,15 @@ export async function importWorkbook(
   };
   const finish = (issues: ImportIssue[], refused: Set<string>) => {
     result.errorCount = issues.length;
-    result.errors = issues.slice(0, MAX_ERRORS);
+    // A refused cell may hold 32,767 characters; a thousand of them echoed back would make an
+    // answer of tens of megabytes. The place and the start of the value are enough to find it.
+    result.errors = issues
+      .slice(0, MAX_ERRORS)
+      .map((i) =>
+        i.value !== null && i.value.length > MAX_VALUE_CHARS
+          ? { ...i, value: `${i.value.slice(0, MAX_VALUE_CHARS)}…` }
+          : i,
+      );
     result.summary.refusedRows = refused.size;
     result.ok = issues.length === 0;
     return result;

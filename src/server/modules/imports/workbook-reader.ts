@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { CellValue, GridCell } from '../../../domain/workbook-cells.ts';
+import { type CellValue, columnLetter, type GridCell } from '../../../domain/workbook-cells.ts';
 import { parseCsv } from '../../../domain/workbook-csv.ts';
 import {
   type Grid,
@@ -8,11 +8,14 @@ import {
   locateHeader,
   SHEETS,
 } from '../../../domain/workbook-sheets.ts';
-import { checkZip, WORKBOOK_LIMITS } from './zip-guard.ts';
+import { checkZip, WORKBOOK_LIMITS, type ZipLimits } from './zip-guard.ts';
 
 export type ReadWorkbook =
   | { ok: true; format: 'xlsx' | 'csv'; sheets: Grid[] }
   | { ok: false; format: 'xlsx' | 'csv' | 'unknown'; issue: ImportIssue };
+
+/** Excel's own limit on the characters of one cell. */
+const MAX_CELL_CHARS = 32_767;
 
 const fileIssue = (
   code: string,
@@ -40,7 +43,10 @@ const NOT_WORKBOOK = fileIssue(
  * by exceljs) or a CSV of 月度完成 (UTF-8 with or without BOM, or GB18030 as Excel saves it on a
  * Chinese Windows). Anything else is refused with a sentence saying what the file is not.
  */
-export async function readWorkbook(buf: Buffer, limits = WORKBOOK_LIMITS): Promise<ReadWorkbook> {
+export async function readWorkbook(
+  buf: Buffer,
+  limits: ZipLimits = WORKBOOK_LIMITS,
+): Promise<ReadWorkbook> {
   if (buf.length > limits.fileBytes) {
     return {
       ok: false,
@@ -69,7 +75,7 @@ export async function readWorkbook(buf: Buffer, limits = WORKBOOK_LIMITS): Promi
   return readCsv(buf);
 }
 
-async function readXlsx(buf: Buffer, limits: typeof WORKBOOK_LIMITS): Promise<ReadWorkbook> {
+async function readXlsx(buf: Buffer, limits: ZipLimits): Promise<ReadWorkbook> {
   const zip = checkZip(buf, limits);
   if (!zip.ok)
     return { ok: false, format: 'xlsx', issue: fileIssue(zip.code, zip.reason, zip.reasonEn) };
@@ -90,6 +96,7 @@ async function readXlsx(buf: Buffer, limits: typeof WORKBOOK_LIMITS): Promise<Re
     };
   }
   const sheets: Grid[] = [];
+  let problem: ImportIssue | null = null;
   wb.eachSheet((ws) => {
     const rows: GridRow[] = [];
     ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
@@ -97,8 +104,43 @@ async function readXlsx(buf: Buffer, limits: typeof WORKBOOK_LIMITS): Promise<Re
       row.eachCell({ includeEmpty: false }, (cell, col) => {
         // A merged range's value belongs to its top-left cell only; exceljs repeats it elsewhere.
         if (cell.type === ExcelJS.ValueType.Merge) return;
-        const value = plainValue(cell.value);
+        const raw = cell.value;
+        if (
+          raw !== null &&
+          typeof raw === 'object' &&
+          ('formula' in raw || 'sharedFormula' in raw) &&
+          (raw as ExcelJS.CellFormulaValue).result == null
+        ) {
+          // No value saved with the formula (a generated file, or Excel in manual calculation):
+          // read as blank it would erase what the cell's column holds; say so instead.
+          problem ??= {
+            sheet: ws.name,
+            row: rowNumber,
+            column: columnLetter(col - 1),
+            value: `=${String((raw as ExcelJS.CellFormulaValue).formula ?? '').slice(0, 40)}`,
+            code: 'cell.formula_without_value',
+            reason: '公式没有保存计算结果，请在Excel中打开、重新计算并保存后再导入',
+            reasonEn:
+              'the formula has no saved result; open the file in Excel, recalculate and save it, then import',
+          };
+          return;
+        }
+        const value = plainValue(raw);
         if (value === null) return;
+        if (typeof value === 'string' && value.length > MAX_CELL_CHARS) {
+          // Excel itself cannot hold more, so such a file was made to be hostile; the header
+          // search and the checks downstream are not built for megabyte-long strings.
+          problem ??= {
+            sheet: ws.name,
+            row: rowNumber,
+            column: columnLetter(col - 1),
+            value: `${value.slice(0, 20)}…`,
+            code: 'cell.too_long',
+            reason: `单元格有${value.length}个字符，超过Excel的上限${MAX_CELL_CHARS}个`,
+            reasonEn: `the cell holds ${value.length} characters, more than Excel's limit of ${MAX_CELL_CHARS}`,
+          };
+          return;
+        }
         cells[col - 1] = {
           value,
           percent: typeof cell.numFmt === 'string' && cell.numFmt.includes('%'),
@@ -109,6 +151,7 @@ async function readXlsx(buf: Buffer, limits: typeof WORKBOOK_LIMITS): Promise<Re
     });
     sheets.push({ name: ws.name, rows });
   });
+  if (problem) return { ok: false, format: 'xlsx', issue: problem };
   return { ok: true, format: 'xlsx', sheets };
 }
 

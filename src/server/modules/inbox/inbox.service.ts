@@ -6,6 +6,7 @@ import { formatYearMonth, isoDateOf, yearMonthOf } from '../../../domain/periods
 import { isOverdue as rectificationOverdue } from '../../../domain/rectification-workflow.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
+import { parallelReads } from '../../parallel-reads.ts';
 import { can, projectScope } from '../../policy.ts';
 import { actionItemScope } from '../action-items/action-items.policy.ts';
 import { overdueWhere } from '../action-items/action-items.service.ts';
@@ -41,30 +42,33 @@ const reportsToWrite: InboxSource = async (db, ctx) => {
         inArray(monthlyReports.status, ['submitted', 'approved']),
       ),
     );
-  const [[due], returned] = await Promise.all([
-    db
-      .select({ n: count() })
-      .from(projects)
-      .where(
-        and(
-          projectScope(ctx.actor),
-          isNull(projects.archivedAt),
-          reportDueSql(month),
-          notExists(handedIn),
+  const [[due], returned] = await parallelReads(
+    db,
+    () =>
+      db
+        .select({ n: count() })
+        .from(projects)
+        .where(
+          and(
+            projectScope(ctx.actor),
+            isNull(projects.archivedAt),
+            reportDueSql(month),
+            notExists(handedIn),
+          ),
         ),
-      ),
-    db
-      .select({
-        id: monthlyReports.id,
-        year: monthlyReports.year,
-        month: monthlyReports.month,
-        code: projects.code,
-        name: projects.name,
-      })
-      .from(monthlyReports)
-      .innerJoin(projects, eq(projects.id, monthlyReports.projectId))
-      .where(and(projectScope(ctx.actor), eq(monthlyReports.status, 'returned'))),
-  ]);
+    () =>
+      db
+        .select({
+          id: monthlyReports.id,
+          year: monthlyReports.year,
+          month: monthlyReports.month,
+          code: projects.code,
+          name: projects.name,
+        })
+        .from(monthlyReports)
+        .innerJoin(projects, eq(projects.id, monthlyReports.projectId))
+        .where(and(projectScope(ctx.actor), eq(monthlyReports.status, 'returned'))),
+  );
   const items: InboxItem[] = returned.map((r) => {
     const rym = formatYearMonth(r);
     return {
@@ -314,7 +318,7 @@ export const INBOX_SOURCES: InboxSource[] = [
 /** What needs the caller now, most urgent first. Admin duties have no business inbox. */
 export async function inboxOf(db: Db, ctx: Ctx): Promise<Inbox> {
   if (!can(ctx.actor, 'read')) return { count: 0, items: [] };
-  const parts = await Promise.all(INBOX_SOURCES.map((source) => source(db, ctx)));
+  const parts = await parallelReads(db, ...INBOX_SOURCES.map((source) => () => source(db, ctx)));
   const items = sortInbox(parts.flat());
   return { count: items.length, items };
 }

@@ -11,6 +11,7 @@ import { minutesParagraphs, normalizeMinutes } from '../../../domain/meetings.ts
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { AppError, notFound, staleVersion } from '../../errors.ts';
+import { parallelReads } from '../../parallel-reads.ts';
 import { type ActionItemView, listActionItems } from '../action-items/action-items.service.ts';
 import { listProblems, type ProblemView } from '../problems/problems.service.ts';
 import { meetingProblems, problems } from '../problems/problems.table.ts';
@@ -43,25 +44,28 @@ function forbidden() {
 
 async function linksOf(db: Db, ids: number[]) {
   if (ids.length === 0) return { unitsOf: new Map(), projectsOf: new Map() };
-  const [u, p] = await Promise.all([
-    db
-      .select({ meetingId: meetingUnits.meetingId, id: units.id, name: units.name })
-      .from(meetingUnits)
-      .innerJoin(units, eq(units.id, meetingUnits.unitId))
-      .where(inArray(meetingUnits.meetingId, ids))
-      .orderBy(asc(units.name)),
-    db
-      .select({
-        meetingId: meetingProjects.meetingId,
-        id: projects.id,
-        code: projects.code,
-        name: projects.name,
-      })
-      .from(meetingProjects)
-      .innerJoin(projects, eq(projects.id, meetingProjects.projectId))
-      .where(inArray(meetingProjects.meetingId, ids))
-      .orderBy(asc(projects.code)),
-  ]);
+  const [u, p] = await parallelReads(
+    db,
+    () =>
+      db
+        .select({ meetingId: meetingUnits.meetingId, id: units.id, name: units.name })
+        .from(meetingUnits)
+        .innerJoin(units, eq(units.id, meetingUnits.unitId))
+        .where(inArray(meetingUnits.meetingId, ids))
+        .orderBy(asc(units.name)),
+    () =>
+      db
+        .select({
+          meetingId: meetingProjects.meetingId,
+          id: projects.id,
+          code: projects.code,
+          name: projects.name,
+        })
+        .from(meetingProjects)
+        .innerJoin(projects, eq(projects.id, meetingProjects.projectId))
+        .where(inArray(meetingProjects.meetingId, ids))
+        .orderBy(asc(projects.code)),
+  );
   const unitsOf = new Map<number, { id: number; name: string }[]>();
   for (const { meetingId, ...r } of u)
     unitsOf.set(meetingId, [...(unitsOf.get(meetingId) ?? []), r]);
@@ -88,13 +92,15 @@ async function visibleProjectIds(db: Db, ctx: Ctx): Promise<Set<number> | null> 
 }
 
 async function toViews(db: Db, ctx: Ctx, rows: MeetingRow[]): Promise<MeetingView[]> {
-  const [{ unitsOf, projectsOf }, visible] = await Promise.all([
-    linksOf(
-      db,
-      rows.map((r) => r.id),
-    ),
-    visibleProjectIds(db, ctx),
-  ]);
+  const [{ unitsOf, projectsOf }, visible] = await parallelReads(
+    db,
+    () =>
+      linksOf(
+        db,
+        rows.map((r) => r.id),
+      ),
+    () => visibleProjectIds(db, ctx),
+  );
   const write = mayWriteMeetings(ctx.actor);
   return rows.map((r) => ({
     ...r,
@@ -234,10 +240,11 @@ export async function loadMeetingFor(db: Db, ctx: Ctx, meetingId: number): Promi
 /** One meeting with its minutes in paragraphs, the problems discussed and the items it assigned. */
 export async function getMeeting(db: Db, ctx: Ctx, meetingId: number): Promise<MeetingDetail> {
   const view = await loadMeetingFor(db, ctx, meetingId);
-  const [discussed, items] = await Promise.all([
-    listProblems(db, ctx, { meetingId, pageSize: 500 }),
-    listActionItems(db, ctx, { meetingId, pageSize: 500 }),
-  ]);
+  const [discussed, items] = await parallelReads(
+    db,
+    () => listProblems(db, ctx, { meetingId, pageSize: 500 }),
+    () => listActionItems(db, ctx, { meetingId, pageSize: 500 }),
+  );
   return {
     ...view,
     minutesParagraphs: view.minutes ? minutesParagraphs(view.minutes) : [],
@@ -264,19 +271,22 @@ export async function listMeetings(
     where.push(
       sql`exists (select 1 from ${meetingProjects} where ${meetingProjects.meetingId} = ${meetings.id} and ${meetingProjects.projectId} = ${q.projectId})`,
     );
-  const [rows, [{ total }]] = await Promise.all([
-    db
-      .select()
-      .from(meetings)
-      .where(and(...where))
-      .orderBy(desc(meetings.heldOn), desc(meetings.id))
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize),
-    db
-      .select({ total: count() })
-      .from(meetings)
-      .where(and(...where)),
-  ]);
+  const [rows, [{ total }]] = await parallelReads(
+    db,
+    () =>
+      db
+        .select()
+        .from(meetings)
+        .where(and(...where))
+        .orderBy(desc(meetings.heldOn), desc(meetings.id))
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize),
+    () =>
+      db
+        .select({ total: count() })
+        .from(meetings)
+        .where(and(...where)),
+  );
   return { items: await toViews(db, ctx, rows), total, page: q.page, pageSize: q.pageSize };
 }
 

@@ -15,6 +15,7 @@ import {
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { AppError, notFound, staleVersion } from '../../errors.ts';
+import { parallelReads } from '../../parallel-reads.ts';
 import { loadProjectFor } from '../projects/projects.service.ts';
 import { getThresholds } from '../warnings/warnings.service.ts';
 import { milestoneChanges, milestones } from './milestones.table.ts';
@@ -125,18 +126,20 @@ export async function listMilestones(
   })[]
 > {
   await loadProjectFor(db, ctx, 'read', projectId);
-  const [rows, thresholds] = await Promise.all([
-    db
-      .select()
-      .from(milestones)
-      .where(eq(milestones.projectId, projectId))
-      .orderBy(
-        sql`${milestones.plannedDate} asc nulls last`,
-        asc(milestones.sortOrder),
-        asc(milestones.id),
-      ),
-    getThresholds(db, ctx),
-  ]);
+  const [rows, thresholds] = await parallelReads(
+    db,
+    () =>
+      db
+        .select()
+        .from(milestones)
+        .where(eq(milestones.projectId, projectId))
+        .orderBy(
+          sql`${milestones.plannedDate} asc nulls last`,
+          asc(milestones.sortOrder),
+          asc(milestones.id),
+        ),
+    () => getThresholds(db, ctx),
+  );
   const asOf = latenessAsOf(period, isoDateOf(ctx.now));
   const changes = await db
     .select({ change: milestoneChanges })

@@ -19,6 +19,7 @@ import {
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { AppError, notFound } from '../../errors.ts';
+import { parallelReads } from '../../parallel-reads.ts';
 import { type StepOptions, workflowSteps } from '../../workflow-step.ts';
 import { meetings } from '../meetings/meetings.table.ts';
 import { assertOwned } from '../meetings/references.ts';
@@ -277,16 +278,19 @@ export async function listProblems(
     where.push(
       sql`(${problems.resolvedMeetingId} = ${q.meetingId} or exists (select 1 from ${meetingProblems} where ${meetingProblems.problemId} = ${problems.id} and ${meetingProblems.meetingId} = ${q.meetingId}))`,
     );
-  const [rows, [{ total }]] = await Promise.all([
-    viewQuery(db)
-      .where(and(...where))
-      .orderBy(desc(problems.raisedOn), desc(problems.id))
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize),
-    db
-      .select({ total: count() })
-      .from(problems)
-      .where(and(...where)),
-  ]);
+  const [rows, [{ total }]] = await parallelReads(
+    db,
+    () =>
+      viewQuery(db)
+        .where(and(...where))
+        .orderBy(desc(problems.raisedOn), desc(problems.id))
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize),
+    () =>
+      db
+        .select({ total: count() })
+        .from(problems)
+        .where(and(...where)),
+  );
   return { items: rows.map((r) => toView(ctx, r)), total, page: q.page, pageSize: q.pageSize };
 }

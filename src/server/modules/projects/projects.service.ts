@@ -12,6 +12,7 @@ import { PHASES_NOT_DUE } from '../../../domain/reporting-duty.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { AppError, notFound, staleVersion } from '../../errors.ts';
+import { parallelReads } from '../../parallel-reads.ts';
 import { assertCan, projectScope } from '../../policy.ts';
 import { projectYearRollups } from '../dispatch/rollups.table.ts';
 import { monthlyReports } from '../reports/reports.table.ts';
@@ -251,14 +252,16 @@ export async function listProjects(
   const desc_ = q.sort.startsWith('-');
   const key = q.sort.replace(/^-/, '') as 'code' | 'name' | 'totalInvestment' | 'plannedStart';
   const order = desc_ ? sql`${projects[key]} desc nulls last` : asc(projects[key]);
-  const [items, [{ total }]] = await Promise.all([
-    viewQuery(db)
-      .where(and(...where))
-      .orderBy(order, asc(projects.id))
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize),
-    projectsWithNames(db, { total: sql<number>`count(*)::int` }).where(and(...where)),
-  ]);
+  const [items, [{ total }]] = await parallelReads(
+    db,
+    () =>
+      viewQuery(db)
+        .where(and(...where))
+        .orderBy(order, asc(projects.id))
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize),
+    () => projectsWithNames(db, { total: sql<number>`count(*)::int` }).where(and(...where)),
+  );
   const views = items.map(toView);
   if (!q.month) return { items: views, total, page: q.page, pageSize: q.pageSize };
   const period = parseYearMonth(q.month)!;

@@ -24,6 +24,7 @@ import {
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { AppError, notFound } from '../../errors.ts';
+import { parallelReads } from '../../parallel-reads.ts';
 import { can } from '../../policy.ts';
 import { workflowSteps } from '../../workflow-step.ts';
 import { assertOwned } from '../meetings/references.ts';
@@ -308,31 +309,36 @@ export async function listRectifications(
   if (q.status) where.push(eq(rectifications.status, q.status));
   if (q.overdue === true) where.push(rectificationOverdueWhere(today));
   if (q.overdue === false) where.push(not(rectificationOverdueWhere(today)));
-  const [rows, [{ total }], [counts], names] = await Promise.all([
-    viewQuery(db)
-      .where(and(...where))
-      .orderBy(desc(rectifications.issuedOn), asc(rectifications.id))
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize),
-    db
-      .select({ total: count() })
-      .from(rectifications)
-      .where(and(...where)),
-    db
-      .select({
-        total: sql<number>`count(*)::int`,
-        answered: sql<number>`(count(*) filter (where ${isNotNull(rectifications.firstAnsweredAt)}))::int`,
-        closed: sql<number>`(count(*) filter (where ${eq(rectifications.status, 'closed')}))::int`,
-        overdue: sql<number>`(count(*) filter (where ${rectificationOverdueWhere(today)}))::int`,
-      })
-      .from(rectifications)
-      .where(base),
-    db
-      .selectDistinct({ name: rectifications.sourceName })
-      .from(rectifications)
-      .where(rectificationScope(ctx.actor))
-      .orderBy(asc(rectifications.sourceName)),
-  ]);
+  const [rows, [{ total }], [counts], names] = await parallelReads(
+    db,
+    () =>
+      viewQuery(db)
+        .where(and(...where))
+        .orderBy(desc(rectifications.issuedOn), asc(rectifications.id))
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize),
+    () =>
+      db
+        .select({ total: count() })
+        .from(rectifications)
+        .where(and(...where)),
+    () =>
+      db
+        .select({
+          total: sql<number>`count(*)::int`,
+          answered: sql<number>`(count(*) filter (where ${isNotNull(rectifications.firstAnsweredAt)}))::int`,
+          closed: sql<number>`(count(*) filter (where ${eq(rectifications.status, 'closed')}))::int`,
+          overdue: sql<number>`(count(*) filter (where ${rectificationOverdueWhere(today)}))::int`,
+        })
+        .from(rectifications)
+        .where(base),
+    () =>
+      db
+        .selectDistinct({ name: rectifications.sourceName })
+        .from(rectifications)
+        .where(rectificationScope(ctx.actor))
+        .orderBy(asc(rectifications.sourceName)),
+  );
   return {
     items: rows.map((r) => toView(ctx, r)),
     total,

@@ -58,11 +58,22 @@ export function sniffImageType(bytes: Buffer): 'image/jpeg' | 'image/png' | 'ima
   return null;
 }
 
-const notAnImage = () =>
-  new AppError('photo.unsupported_type', '只能上传 JPEG、PNG 或 WebP 格式的图片', {
-    field: 'file',
-    messageEn: 'only JPEG, PNG or WebP images can be uploaded',
-  });
+/** “photo.jpg”: the name in a refusal, so a person uploading several files knows which one. */
+const named = (filename: string | undefined) => {
+  const name = cleanFilename(filename);
+  return { zh: name ? `“${name}”` : '', en: name ? `"${name}" ` : '' };
+};
+
+const notAnImage = (filename: string | undefined) =>
+  new AppError(
+    'photo.unsupported_type',
+    `文件${named(filename).zh}不是图片：只能上传 JPEG、PNG 或 WebP 格式的图片`,
+    {
+      field: 'file',
+      filename: cleanFilename(filename),
+      messageEn: `the file ${named(filename).en}is not an image: only JPEG, PNG or WebP images can be uploaded`,
+    },
+  );
 
 export const photoTooLarge = () =>
   new AppError('photo.too_large', `图片不能超过${PHOTO_LIMITS.fileBytes / 1024 / 1024}MB`, {
@@ -102,7 +113,7 @@ function assertEditable(row: typeof monthlyReports.$inferSelect) {
   }
 }
 
-async function describeImage(bytes: Buffer) {
+async function describeImage(bytes: Buffer, filename: string | undefined) {
   try {
     const image = sharp(bytes, { limitInputPixels: PHOTO_LIMITS.maxPixels, failOn: 'error' });
     const meta = await image.metadata();
@@ -123,9 +134,10 @@ async function describeImage(bytes: Buffer) {
       height: (turned ? meta.width : meta.height) ?? null,
     };
   } catch {
-    throw new AppError('photo.invalid_image', '图片内容损坏或无法识别', {
+    throw new AppError('photo.invalid_image', `图片${named(filename).zh}内容损坏或无法识别`, {
       field: 'file',
-      messageEn: 'the image is damaged or cannot be read',
+      filename: cleanFilename(filename),
+      messageEn: `the image ${named(filename).en}is damaged or cannot be read`,
     });
   }
 }
@@ -150,7 +162,7 @@ export async function uploadReportPhoto(
   assertEditable(report);
   if (file.bytes.length > PHOTO_LIMITS.fileBytes) throw photoTooLarge();
   const contentType = sniffImageType(file.bytes);
-  if (!contentType) throw notAnImage();
+  if (!contentType) throw notAnImage(file.filename);
   const [{ n }] = (await db
     .select({ n: count() })
     .from(reportPhotos)
@@ -161,7 +173,7 @@ export async function uploadReportPhoto(
       messageEn: `a report holds at most ${PHOTO_LIMITS.perReport} photos`,
     });
   }
-  const described = await describeImage(file.bytes);
+  const described = await describeImage(file.bytes, file.filename);
   const [created] = await db
     .insert(reportPhotos)
     .values({

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import {
   type ReportDraftInput,
   type ReportListQuery,
@@ -142,11 +142,25 @@ async function transition(
   opts: { reason?: string; version?: number } = {},
 ): Promise<ReportView> {
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select()
+    const mine = and(
+      eq(monthlyReports.id, reportId),
+      eq(monthlyReports.officeId, ctx.actor.officeId),
+    );
+    const [of] = await tx
+      .select({ projectId: monthlyReports.projectId })
       .from(monthlyReports)
-      .where(and(eq(monthlyReports.id, reportId), eq(monthlyReports.officeId, ctx.actor.officeId)))
-      .for('update');
+      .where(mine);
+    if (!of) throw reportNotFound(reportId);
+    // The project before the report, as saveReport locks them: the roll-up refresh below
+    // rewrites the project's row for the year, and two reviews of one project's months must
+    // not both read its reports before either has written (the later insert then failed
+    // on the roll-up's key: a 500 under load), nor wait on each other in a circle.
+    await tx
+      .select({ id: projects.id })
+      .from(projects)
+      .where(eq(projects.id, of.projectId))
+      .for('no key update');
+    const [row] = await tx.select().from(monthlyReports).where(mine).for('update');
     if (!row) throw reportNotFound(reportId);
     const project = await loadProjectFor(
       tx,
@@ -286,6 +300,18 @@ async function recordReports(
   const approved = status === 'approved';
   let created = 0;
   let updated = 0;
+  // The projects before their reports, in id order, as a review and a save lock them (and the
+  // roll-up refresh at the end would): an import and a review of the same month then wait in
+  // line, where report-then-project was a deadlock against project-then-report.
+  const projectIds = [...new Set(rows.map((r) => r.projectId))].sort((a, b) => a - b);
+  for (let i = 0; i < projectIds.length; i += 1000) {
+    await db
+      .select({ id: projects.id })
+      .from(projects)
+      .where(inArray(projects.id, projectIds.slice(i, i + 1000)))
+      .orderBy(projects.id)
+      .for('no key update');
+  }
   for (let i = 0; i < rows.length; i += 500) {
     const chunk = rows.slice(i, i + 500);
     const saved = await db

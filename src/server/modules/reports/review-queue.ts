@@ -9,6 +9,7 @@ import { wan } from '../../../domain/money.ts';
 import { changePercent, monthPlanOf, reviewHints } from '../../../domain/review-hints.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
+import { parallelReads } from '../../parallel-reads.ts';
 import { projectScope } from '../../policy.ts';
 import { projectYearRollups } from '../dispatch/rollups.table.ts';
 import { projects } from '../projects/projects.table.ts';
@@ -28,65 +29,68 @@ export async function reviewQueue(
 ): Promise<ReviewQueue> {
   const q = reviewQueueQuery.parse(raw);
   const where = and(projectScope(ctx.actor), eq(monthlyReports.status, 'submitted'));
-  const [rows, [count]] = await Promise.all([
-    db
-      .select({
-        report: monthlyReports,
-        code: projects.code,
-        name: projects.name,
-        last: {
-          investment: last.investment,
-          progressPercent: last.progressPercent,
-          status: last.status,
-        },
-        plan: {
-          hasPlan: projectYearRollups.hasPlan,
-          annualTarget: projectYearRollups.annualTarget,
-          timingTargets: projectYearRollups.timingTargets,
-        },
-      })
-      .from(monthlyReports)
-      .innerJoin(projects, eq(projects.id, monthlyReports.projectId))
-      .leftJoin(
-        last,
-        and(
-          eq(last.projectId, monthlyReports.projectId),
-          or(
-            and(
-              sql`${monthlyReports.month} > 1`,
-              eq(last.year, monthlyReports.year),
-              eq(last.month, sql`${monthlyReports.month} - 1`),
-            ),
-            and(
-              eq(monthlyReports.month, 1),
-              eq(last.year, sql`${monthlyReports.year} - 1`),
-              eq(last.month, 12),
+  const [rows, [count]] = await parallelReads(
+    db,
+    () =>
+      db
+        .select({
+          report: monthlyReports,
+          code: projects.code,
+          name: projects.name,
+          last: {
+            investment: last.investment,
+            progressPercent: last.progressPercent,
+            status: last.status,
+          },
+          plan: {
+            hasPlan: projectYearRollups.hasPlan,
+            annualTarget: projectYearRollups.annualTarget,
+            timingTargets: projectYearRollups.timingTargets,
+          },
+        })
+        .from(monthlyReports)
+        .innerJoin(projects, eq(projects.id, monthlyReports.projectId))
+        .leftJoin(
+          last,
+          and(
+            eq(last.projectId, monthlyReports.projectId),
+            or(
+              and(
+                sql`${monthlyReports.month} > 1`,
+                eq(last.year, monthlyReports.year),
+                eq(last.month, sql`${monthlyReports.month} - 1`),
+              ),
+              and(
+                eq(monthlyReports.month, 1),
+                eq(last.year, sql`${monthlyReports.year} - 1`),
+                eq(last.month, 12),
+              ),
             ),
           ),
-        ),
-      )
-      .leftJoin(
-        projectYearRollups,
-        and(
-          eq(projectYearRollups.projectId, monthlyReports.projectId),
-          eq(projectYearRollups.year, monthlyReports.year),
-        ),
-      )
-      .where(where)
-      .orderBy(
-        desc(monthlyReports.year),
-        desc(monthlyReports.month),
-        asc(projects.code),
-        asc(monthlyReports.id),
-      )
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize),
-    db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(monthlyReports)
-      .innerJoin(projects, eq(projects.id, monthlyReports.projectId))
-      .where(where),
-  ]);
+        )
+        .leftJoin(
+          projectYearRollups,
+          and(
+            eq(projectYearRollups.projectId, monthlyReports.projectId),
+            eq(projectYearRollups.year, monthlyReports.year),
+          ),
+        )
+        .where(where)
+        .orderBy(
+          desc(monthlyReports.year),
+          desc(monthlyReports.month),
+          asc(projects.code),
+          asc(monthlyReports.id),
+        )
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize),
+    () =>
+      db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(monthlyReports)
+        .innerJoin(projects, eq(projects.id, monthlyReports.projectId))
+        .where(where),
+  );
   return {
     total: count?.n ?? 0,
     page: q.page,

@@ -21,6 +21,7 @@ import { formatYearMonth, isoDateOf, parseYearMonth } from '../../../domain/peri
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { AppError, notFound } from '../../errors.ts';
+import { parallelReads } from '../../parallel-reads.ts';
 import { can } from '../../policy.ts';
 import { workflowSteps } from '../../workflow-step.ts';
 import { assertOwned } from '../meetings/references.ts';
@@ -420,21 +421,25 @@ export async function listNotices(
   const base = and(...where)!;
   if (q.escalated === true) where.push(escalatedWhere(today));
   if (q.escalated === false) where.push(not(escalatedWhere(today)));
-  const [rows, [{ total }], [{ escalated }]] = await Promise.all([
-    viewQuery(db)
-      .where(and(...where))
-      .orderBy(desc(supervisionNotices.issuedOn), desc(supervisionNotices.id))
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize),
-    db
-      .select({ total: count() })
-      .from(supervisionNotices)
-      .where(and(...where)),
-    db
-      .select({ escalated: count() })
-      .from(supervisionNotices)
-      .where(and(base, escalatedWhere(today))),
-  ]);
+  const [rows, [{ total }], [{ escalated }]] = await parallelReads(
+    db,
+    () =>
+      viewQuery(db)
+        .where(and(...where))
+        .orderBy(desc(supervisionNotices.issuedOn), desc(supervisionNotices.id))
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize),
+    () =>
+      db
+        .select({ total: count() })
+        .from(supervisionNotices)
+        .where(and(...where)),
+    () =>
+      db
+        .select({ escalated: count() })
+        .from(supervisionNotices)
+        .where(and(base, escalatedWhere(today))),
+  );
   return {
     items: rows.map((r) => toView(ctx, r)),
     total,

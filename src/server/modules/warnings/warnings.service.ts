@@ -1,8 +1,10 @@
+import { Decimal } from 'decimal.js';
 import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { isoDateOf, type YearMonth } from '../../../domain/periods.ts';
 import type { Rollup } from '../../../domain/rollup.ts';
 import {
+  type ApprovedHistory,
   DEFAULT_THRESHOLDS,
   evaluateWarning,
   finalLevel,
@@ -13,8 +15,9 @@ import {
   type WarningThresholds,
 } from '../../../domain/warning-rules.ts';
 import type { Ctx } from '../../context.ts';
-import type { Db } from '../../db.ts';
+import { type Db, queryRows } from '../../db.ts';
 import { AppError, staleVersion } from '../../errors.ts';
+import { parallelReads } from '../../parallel-reads.ts';
 import { assertCan, projectScope } from '../../policy.ts';
 import { projectYearRollups } from '../dispatch/rollups.table.ts';
 import { milestones } from '../milestones/milestones.table.ts';
@@ -25,6 +28,7 @@ import {
 } from '../projects/projects.service.ts';
 import { areas, categories, projects } from '../projects/projects.table.ts';
 import { projectsWithNames } from '../projects/projects-with-names.ts';
+import { monthlyReports } from '../reports/reports.table.ts';
 import { units } from '../units/units.table.ts';
 import { warningEvents, warningSettings, warningSnapshots } from './warnings.table.ts';
 
@@ -34,6 +38,9 @@ export const thresholdsInput = z
     investmentRedBelowPercent: z.number().min(0).max(1000),
     milestoneRedAfterDays: z.number().int().min(0).max(3650),
     missingReportLevel: z.enum(LEVELS),
+    // Optional so a client written before them still saves; an omitted one keeps its value.
+    staleReportAfterDays: z.number().int().min(1).max(3650).optional(),
+    staleProgressMonths: z.number().int().min(1).max(120).optional(),
     /** the version the page loaded (0 before the first change): a stale one is a 409 */
     version: z
       .number({ message: '需带 version（打开时读到的版本）/ version is required' })
@@ -64,8 +71,16 @@ export async function setThresholds(
   raw: unknown,
 ): Promise<WarningThresholds & { version: number }> {
   assertCan(ctx.actor, 'settings.write', undefined, () => new AppError('settings.not_found', ''));
-  const { version, ...thresholds } = thresholdsInput.parse(raw);
+  const { version, ...input } = thresholdsInput.parse(raw);
   const officeId = ctx.actor.officeId;
+  // Every threshold is stored; one left out keeps its value. Should another save land between
+  // this read and the write, the write below finds the version moved and refuses.
+  const { version: _v, ...stored } = await getThresholds(db, ctx);
+  const thresholds: WarningThresholds = {
+    ...input,
+    staleReportAfterDays: input.staleReportAfterDays ?? stored.staleReportAfterDays,
+    staleProgressMonths: input.staleProgressMonths ?? stored.staleProgressMonths,
+  };
   const current = () =>
     db
       .select({
@@ -108,6 +123,71 @@ export function lateAtSql(asOf: string): SQL {
   return sql`(${milestones.plannedDate} < ${asOf} and (${milestones.actualDate} is null or ${milestones.actualDate} > ${asOf}))`;
 }
 
+type HistoryRow = {
+  projectId: number;
+  ly: number | null;
+  lm: number | null;
+  percent: string | null;
+  fy: number | null;
+  fm: number | null;
+  ty: number | null;
+  tm: number | null;
+};
+
+/**
+ * Each matching project's approved history as the staleness rule reads it (ApprovedHistory), as
+ * of `period`, in one statement: four index lookups per project on monthly_reports' (project,
+ * year, month) key, newest first, never a project's whole history. The latest approved month;
+ * the latest approved progress figure; the latest month before it with another figure; and the
+ * first figure after that one, which starts the run of equal figures.
+ */
+async function approvedHistories(
+  db: Db,
+  period: YearMonth,
+  cond: SQL | undefined,
+): Promise<Map<number, ApprovedHistory>> {
+  const upTo = sql`m.project_id = projects.id and m.status = 'approved'
+    and (m.year, m.month) <= (${period.year}::int, ${period.month}::int)`;
+  const rows = await queryRows<HistoryRow>(
+    db,
+    sql`select projects.id as "projectId", la.year as "ly", la.month as "lm",
+          lp.percent::text as "percent", lp.year as "ty", lp.month as "tm",
+          lf.year as "fy", lf.month as "fm"
+        from projects
+        left join areas on areas.id = projects.area_id
+        left join categories on categories.id = projects.category_id
+        left join units on units.id = projects.owner_unit_id
+        left join lateral (select m.year, m.month from ${monthlyReports} m where ${upTo}
+          order by m.year desc, m.month desc limit 1) la on true
+        left join lateral (select m.year, m.month, m.progress_percent as percent
+          from ${monthlyReports} m where ${upTo} and m.progress_percent is not null
+          order by m.year desc, m.month desc limit 1) lp on true
+        left join lateral (select m.year, m.month from ${monthlyReports} m
+          where ${upTo} and m.progress_percent <> lp.percent
+          order by m.year desc, m.month desc limit 1) ld on true
+        left join lateral (select m.year, m.month from ${monthlyReports} m
+          where ${upTo} and m.progress_percent is not null
+            and (m.year, m.month) > (coalesce(ld.year, 0), coalesce(ld.month, 0))
+          order by m.year, m.month limit 1) lf on true
+        where ${cond}`,
+  );
+  const month = (year: number | null, m: number | null) =>
+    year === null || m === null ? null : { year: Number(year), month: Number(m) };
+  return new Map(
+    rows.map((r) => {
+      const from = month(r.fy, r.fm);
+      const to = month(r.ty, r.tm);
+      return [
+        Number(r.projectId),
+        {
+          latestApproved: month(r.ly, r.lm),
+          progress: r.percent !== null && from && to ? { percent: r.percent, from, to } : null,
+        },
+      ];
+    }),
+  );
+}
+
 /** One project's position for a year and month: the facts the dispatch figures and rules read. */
 export type ProjectStanding = {
   projectId: number;
@@ -144,55 +224,60 @@ export async function evaluateMonth(
   if (opts.projectIds) where.push(inArray(projects.id, opts.projectIds));
   const cond = and(...where);
   const asOf = latenessAsOf(period, isoDateOf(ctx.now));
-  const [rows, ms, overrides, thresholds] = await Promise.all([
-    projectsWithNames(db, {
-      id: projects.id,
-      code: projects.code,
-      name: projects.name,
-      tags: projects.tags,
-      area: areas.name,
-      category: categories.name,
-      ownerUnit: units.name,
-      ownerUnitId: projects.ownerUnitId,
-      phase: projects.phase,
-      rollup: projectYearRollups,
-    })
-      .leftJoin(
-        projectYearRollups,
-        and(
-          eq(projectYearRollups.projectId, projects.id),
-          eq(projectYearRollups.year, period.year),
-        ),
-      )
-      .where(cond)
-      .orderBy(asc(areas.sortOrder), asc(areas.id), asc(projects.code)),
-    projectsWithNames(db, {
-      projectId: milestones.projectId,
-      name: milestones.name,
-      plannedDate: milestones.plannedDate,
-      actualDate: milestones.actualDate,
-    })
-      .innerJoin(milestones, eq(milestones.projectId, projects.id))
-      // Only the milestones late at the lateness day: the rule gives the others no reason, and
-      // a city's history has tens of thousands of them.
-      .where(and(cond, lateAtSql(asOf))),
-    db
-      .select({
-        projectId: warningSnapshots.projectId,
-        overrideLevel: warningSnapshots.overrideLevel,
-        overrideReason: warningSnapshots.overrideReason,
+  const [rows, ms, overrides, thresholds, histories] = await parallelReads(
+    db,
+    () =>
+      projectsWithNames(db, {
+        id: projects.id,
+        code: projects.code,
+        name: projects.name,
+        tags: projects.tags,
+        area: areas.name,
+        category: categories.name,
+        ownerUnit: units.name,
+        ownerUnitId: projects.ownerUnitId,
+        phase: projects.phase,
+        rollup: projectYearRollups,
       })
-      .from(warningSnapshots)
-      .where(
-        and(
-          eq(warningSnapshots.officeId, ctx.actor.officeId),
-          eq(warningSnapshots.year, period.year),
-          eq(warningSnapshots.month, period.month),
-          sql`${warningSnapshots.overrideLevel} is not null`,
+        .leftJoin(
+          projectYearRollups,
+          and(
+            eq(projectYearRollups.projectId, projects.id),
+            eq(projectYearRollups.year, period.year),
+          ),
+        )
+        .where(cond)
+        .orderBy(asc(areas.sortOrder), asc(areas.id), asc(projects.code)),
+    () =>
+      projectsWithNames(db, {
+        projectId: milestones.projectId,
+        name: milestones.name,
+        plannedDate: milestones.plannedDate,
+        actualDate: milestones.actualDate,
+      })
+        .innerJoin(milestones, eq(milestones.projectId, projects.id))
+        // Only the milestones late at the lateness day: the rule gives the others no reason, and
+        // a city's history has tens of thousands of them.
+        .where(and(cond, lateAtSql(asOf))),
+    () =>
+      db
+        .select({
+          projectId: warningSnapshots.projectId,
+          overrideLevel: warningSnapshots.overrideLevel,
+          overrideReason: warningSnapshots.overrideReason,
+        })
+        .from(warningSnapshots)
+        .where(
+          and(
+            eq(warningSnapshots.officeId, ctx.actor.officeId),
+            eq(warningSnapshots.year, period.year),
+            eq(warningSnapshots.month, period.month),
+            sql`${warningSnapshots.overrideLevel} is not null`,
+          ),
         ),
-      ),
-    getThresholds(db, ctx),
-  ]);
+    () => getThresholds(db, ctx),
+    () => approvedHistories(db, period, cond),
+  );
   const msByProject = new Map<number, typeof ms>();
   for (const m of ms) {
     const list = msByProject.get(m.projectId) ?? [];
@@ -214,6 +299,8 @@ export async function evaluateMonth(
         phase: r.phase,
         milestones: msByProject.get(r.id) ?? [],
         today: isoDateOf(ctx.now),
+        laterTimingTarget: laterTarget(rollup?.timingTargets, i),
+        history: histories.get(r.id) ?? { latestApproved: null, progress: null },
       },
       thresholds,
     );
@@ -245,6 +332,13 @@ export async function evaluateMonth(
       level: finalLevel(result.level, o?.overrideLevel),
     };
   });
+}
+
+/** The highest cumulative timing target after month index i: what the year still schedules. */
+function laterTarget(targets: string[] | undefined, i: number): string {
+  let max = new Decimal(0);
+  for (const x of targets?.slice(i + 1) ?? []) if (max.lessThan(x)) max = new Decimal(x);
+  return max.toFixed(2);
 }
 
 /**

@@ -81,6 +81,8 @@ const DEFAULTS = {
   milestoneRedAfterDays: 30,
   missingReportLevel: 'yellow',
 };
+/** What GET answers: every threshold, the staleness ones (issue 14 item 4) too. */
+const ALL_DEFAULTS = { ...DEFAULTS, staleReportAfterDays: 45, staleProgressMonths: 3 };
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -200,7 +202,7 @@ describe('thresholds', () => {
   it('starts from the defaults', async () => {
     const res = await call('GET', '/api/settings/warnings');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ...DEFAULTS, version: 0 });
+    expect(res.body).toEqual({ ...ALL_DEFAULTS, version: 0 });
   });
 
   it('changes the outcome when a coordinator changes them', async () => {
@@ -243,7 +245,10 @@ describe('thresholds', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe('investmentRedBelowPercent');
-    expect((await call('GET', '/api/settings/warnings')).body).toEqual({ ...DEFAULTS, version: 2 });
+    expect((await call('GET', '/api/settings/warnings')).body).toEqual({
+      ...ALL_DEFAULTS,
+      version: 2,
+    });
   });
 
   it('requires the version the page loaded: a stale one is 409 naming who changed them and when', async () => {

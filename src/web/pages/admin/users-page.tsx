@@ -1,4 +1,4 @@
-import { PlusOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -473,9 +473,19 @@ export default function UsersPage() {
         subtitle={users.data ? t('admin.usersTotal', { count: users.data.total }) : undefined}
         extra={
           manages && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-              {t('admin.newUser')}
-            </Button>
+            <Space>
+              {/* the system admin's online backup (user.manage): a plain download */}
+              <Button
+                icon={<DownloadOutlined />}
+                href="/api/admin/backup"
+                title={t('admin.downloadBackupHelp')}
+              >
+                {t('admin.downloadBackup')}
+              </Button>
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
+                {t('admin.newUser')}
+              </Button>
+            </Space>
           )
         }
       />

@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import type { ForecastResult } from '../../../contracts/forecast.ts';
 import { LEVELS, type Level } from '../../../domain/warning-rules.ts';
 import type { ChartOption } from '../../components/echart.tsx';
 import { LEVEL_COLOR, levelName, wanToYi } from '../../format.ts';
@@ -27,6 +28,7 @@ const legendKeys = (theme: ChartTheme) => ({
 
 const ACTUAL = '#1677ff';
 const TARGET = '#8c9bb5';
+const FORECAST = '#fa8c16';
 
 function text(theme: ChartTheme) {
   return theme.dark ? '#cfe0ff' : 'rgba(0,0,0,.65)';
@@ -52,18 +54,133 @@ function tooltip(theme: ChartTheme) {
   };
 }
 
-/** S-curve: cumulative timing target against cumulative approved investment, in 亿元. */
-export function sCurveOption(d: Dispatch, t: TFunction, theme: ChartTheme = LIGHT): ChartOption {
+/**
+ * The S-curve's dashed continuation from the year-end forecast (issue 14 item 2): the expected
+ * cumulative line from the month on screen to December, and its low–high band drawn as a
+ * transparent low line with the band's height stacked on it. Every value is the server's; the
+ * height (high − low) is only how ECharts draws a band, never a figure shown: the tooltip quotes
+ * the server's low and high.
+ */
+function forecastSeries(
+  f: Pick<ForecastResult, 'series'> | null | undefined,
+  t: TFunction,
+  theme: ChartTheme,
+) {
+  const points = f?.series ?? [];
+  if (points.length === 0) return [];
+  const at = (pick: (p: ForecastResult['series'][number]) => number | null) =>
+    Array.from({ length: 12 }, (_, m) => {
+      const p = points.find((x) => x.month === m + 1);
+      return p ? pick(p) : null;
+    });
+  const bandLine = { opacity: 0 };
+  return [
+    {
+      id: 'fc-band-low',
+      name: t('forecast.band'),
+      type: 'line',
+      stack: 'fc-band',
+      data: at((p) => yiNum(p.low)),
+      lineStyle: bandLine,
+      symbol: 'none',
+      silent: true,
+      // the legend's key for the band takes this first series' colour
+      itemStyle: { color: FORECAST },
+    },
+    {
+      id: 'fc-band-height',
+      name: t('forecast.band'),
+      type: 'line',
+      stack: 'fc-band',
+      data: at((p) => (yiNum(p.high) ?? 0) - (yiNum(p.low) ?? 0)),
+      lineStyle: bandLine,
+      symbol: 'none',
+      silent: true,
+      itemStyle: { color: FORECAST },
+      areaStyle: { color: theme.dark ? 'rgba(250,140,22,.25)' : 'rgba(250,140,22,.15)' },
+    },
+    {
+      id: 'fc-expected',
+      name: t('forecast.expected'),
+      type: 'line',
+      data: at((p) => yiNum(p.expected)),
+      lineStyle: {
+        type: 'dashed',
+        width: theme.dark ? Math.max(2, px(theme, 3)) : 2,
+        color: FORECAST,
+      },
+      itemStyle: { color: FORECAST },
+      symbolSize: theme.dark ? px(theme, 8) : 5,
+      label: {
+        show: true,
+        position: 'top',
+        fontSize: theme.font - 1,
+        color: theme.dark ? '#ffd591' : FORECAST,
+        formatter: (p: { dataIndex: number; value: number | null }) =>
+          p.dataIndex === 11 && p.value != null ? p.value.toFixed(2) : '',
+      },
+    },
+  ];
+}
+
+/** The axis tooltip with the forecast's band quoted from the server's figures. */
+function sCurveTooltip(
+  theme: ChartTheme,
+  f: Pick<ForecastResult, 'series'> | null | undefined,
+  t: TFunction,
+) {
+  type P = {
+    seriesId?: string;
+    seriesName: string;
+    marker: string;
+    value: unknown;
+    dataIndex: number;
+    name: string;
+  };
+  return {
+    ...tooltip(theme),
+    formatter: (raw: P | P[]) => {
+      const list = Array.isArray(raw) ? raw : [raw];
+      const lines = [list[0]?.name ?? ''];
+      for (const p of list) {
+        if (p.seriesId?.startsWith('fc-band') || p.value == null) continue;
+        let line = `${p.marker}${p.seriesName} ${Number(p.value).toFixed(2)}`;
+        const point =
+          p.seriesId === 'fc-expected' ? f?.series.find((x) => x.month === p.dataIndex + 1) : null;
+        if (point)
+          line += ` (${t('forecast.range', { low: yiNum(point.low)?.toFixed(2), high: yiNum(point.high)?.toFixed(2) })})`;
+        lines.push(line);
+      }
+      return lines.join('<br/>');
+    },
+  };
+}
+
+/**
+ * S-curve: cumulative timing target against cumulative approved investment, in 亿元; with a
+ * forecast, its dashed continuation to December and the band around it.
+ */
+export function sCurveOption(
+  d: Dispatch,
+  t: TFunction,
+  theme: ChartTheme = LIGHT,
+  forecast?: Pick<ForecastResult, 'series'> | null,
+): ChartOption {
   const months = d.series.map((s) => t('dashboard.monthShort', { month: s.month }));
+  const continued = forecastSeries(forecast, t, theme);
   return {
     // Figures for a meeting appear at once; an entrance animation only delays them.
     animation: false,
-    tooltip: tooltip(theme),
+    tooltip: continued.length > 0 ? sCurveTooltip(theme, forecast, t) : tooltip(theme),
     legend: {
       top: 0,
       ...legendKeys(theme),
       textStyle: { color: text(theme), fontSize: theme.font },
-      data: [t('dashboard.sCurveTarget'), t('dashboard.sCurveActual')],
+      data: [
+        t('dashboard.sCurveTarget'),
+        t('dashboard.sCurveActual'),
+        ...(continued.length > 0 ? [t('forecast.expected'), t('forecast.band')] : []),
+      ],
     },
     grid: {
       left: px(theme, 8),
@@ -128,6 +245,7 @@ export function sCurveOption(d: Dispatch, t: TFunction, theme: ChartTheme = LIGH
               : '',
         },
       },
+      ...continued,
     ],
   };
 }

@@ -29,7 +29,8 @@ import { LEVEL_TEXT, levelBadgeStyle, monthLabel, pct, wanText, yi } from '../..
 import { useAreas, useCategories, useUnits } from '../../queries.ts';
 import type { Dispatch } from '../../types.ts';
 import { OverdueActionItems } from '../coordination/overdue-action-items.tsx';
-import { donutOption, groupBarsOption, sCurveOption } from './chart-options.ts';
+import { donutOption, groupBarsOption } from './chart-options.ts';
+import { ForecastCard, ForecastSCurve } from './forecast-card.tsx';
 import {
   type DispatchFilters,
   dispatchQuery,
@@ -401,7 +402,18 @@ export default function DashboardPage() {
                 ))}
               </Flex>
             }
-            foot={t('warnings.counts', d.warnings)}
+            foot={
+              <>
+                {t('warnings.counts', d.warnings)}
+                {/* counted by the server from the stored reasons (数据陈旧), overrides or not */}
+                {d.staleCount > 0 && (
+                  <span data-testid="stale-count" style={{ color: LEVEL_TEXT.yellow }}>
+                    {' · '}
+                    {t('dashboard.staleCount', { count: d.staleCount })}
+                  </span>
+                )}
+              </>
+            }
             onOpen={() => toWarnings()}
           />
         </Col>
@@ -409,13 +421,14 @@ export default function DashboardPage() {
 
       <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
         <Col xs={24} xl={16}>
+          {/* The year-end forecast (issue 14 item 2): its card, and the S-curve's continuation */}
+          <ForecastCard filters={filters} />
           <Card size="small" title={t('dashboard.sCurve')}>
-            <EChart
-              testId="chart-scurve"
+            <ForecastSCurve
+              d={d}
+              filters={filters}
               ariaLabel={t('dashboard.sCurve')}
-              option={sCurveOption(d, t)}
-              style={{ height: 280 }}
-              onClick={(p) => setFilters({ month: p.dataIndex + 1 })}
+              onMonth={(month) => setFilters({ month })}
             />
           </Card>
         </Col>

@@ -292,6 +292,7 @@ export default function ImportPage() {
                   ['dispatch', t('imports.exportDispatch')],
                   ['warnings', t('imports.exportWarnings')],
                   ['template', t('imports.exportTemplate')],
+                  ['city-report', t('imports.exportCity')],
                 ] as const
               ).map(([kind, label]) => (
                 <Button

@@ -40,6 +40,7 @@ import type {
 } from '../../types.ts';
 import { ProjectActionItems } from '../coordination/action-item-list.tsx';
 import { ProjectNotices } from '../coordination/project-notices.tsx';
+import { ProjectForecastLine } from '../dashboard/forecast-card.tsx';
 import { ReportPhotos } from '../reporting/report-photos.tsx';
 import { MilestoneEditor, milestoneKindName } from './milestone-editor.tsx';
 import { PlanEditor } from './plan-editor.tsx';
@@ -378,6 +379,7 @@ export default function ProjectPage() {
                       <b className="num">{wanText(lastApproved?.cumulative ?? '0.00')}</b>{' '}
                       {t('unit.wan')}
                     </span>
+                    <ProjectForecastLine code={p.code} year={year} />
                   </Flex>
                   <EChart
                     ariaLabel={t('project.series')}

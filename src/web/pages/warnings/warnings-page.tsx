@@ -237,6 +237,16 @@ function ThresholdsForm() {
           options={LEVELS.map((l) => ({ value: l, label: levelName(l, lang) }))}
         />
       </Form.Item>
+      <Form.Item
+        name="staleReportAfterDays"
+        label={t('warnings.staleReportAfterDays')}
+        extra={t('warnings.staleHelp')}
+      >
+        <InputNumber min={1} max={3650} precision={0} style={{ width: 160 }} />
+      </Form.Item>
+      <Form.Item name="staleProgressMonths" label={t('warnings.staleProgressMonths')}>
+        <InputNumber min={1} max={120} precision={0} style={{ width: 160 }} />
+      </Form.Item>
       {canEdit && (
         <Button type="primary" htmlType="submit" icon={<SaveOutlined />} loading={save.isPending}>
           {t('app.save')}
