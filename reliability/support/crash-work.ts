@@ -12,17 +12,7 @@ import {
   type TestCell,
 } from '../../test/fixtures/workbooks.ts';
 
-/** mulberry32: small, fast and good enough to pick delays and actions from a printed seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { prng } from './prng.ts';
 
 /** The name every project of one cycle's import starts with, so one search finds the batch. */
 export const batchName = (cycle: number) => `崩溃导入第${cycle}批`;

@@ -15,6 +15,7 @@ import {
 } from '../../test/fixtures/workbooks.ts';
 import type { Tally } from './client.ts';
 import { PASSWORD } from './office.ts';
+import { prng } from './prng.ts';
 
 /** What a run shares: where, until when, and what everyone saw. */
 export type Run = {
@@ -62,18 +63,6 @@ type ReportAnswer = {
   projectId?: number;
   month?: number;
 };
-
-/** A small seeded generator, so a person's choices differ from the others' but are repeatable. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -203,7 +192,7 @@ export function reporter(
   projectIds: number[],
   seed: number,
 ): () => Promise<void> {
-  const random = rng(seed);
+  const random = prng(seed);
   return async () => {
     const todo: { projectId: number; month: number }[] = [];
     for (let m = 1; m <= run.month; m++)
@@ -311,7 +300,7 @@ type QueueItem = { id: number; version: number; status: string };
  * reason. A 409 is another coordinator who was quicker: re-read, and act again if still due.
  */
 export function reviewer(run: Run, p: Person, seed: number): () => Promise<void> {
-  const random = rng(seed);
+  const random = prng(seed);
   return async () => {
     let pages = 1;
     while (Date.now() < run.until) {
@@ -359,7 +348,7 @@ async function review(run: Run, p: Person, random: () => number, item: QueueItem
 
 /** The leader or a coordinator watching the dashboard, its counts and the month's warnings. */
 export function dashboardReader(run: Run, p: Person, seed: number): () => Promise<void> {
-  const random = rng(seed);
+  const random = prng(seed);
   const ym = `${run.year}-${String(run.month).padStart(2, '0')}`;
   return async () => {
     while (Date.now() < run.until) {
