@@ -345,11 +345,18 @@ describe('the feed to the city', () => {
     await admin.page.goto('/admin/feed-tokens');
     await admin.page.getByTestId('feed-token-create').click();
     await admin.page.getByTestId('feed-token-name').fill('深圳市重大项目管理平台');
-    await admin.page.getByRole('button', { name: /确\s*定/ }).click();
-    const token = (await admin.page.getByTestId('feed-token-secret').textContent())!.trim();
+    // Each dialog's own button: the first dialog's closes while the second opens.
+    const ok = /确\s*定/;
+    await admin.page
+      .getByRole('dialog', { name: '新建令牌' })
+      .getByRole('button', { name: ok })
+      .click();
+    const created = admin.page.getByRole('dialog', { name: '令牌已创建' });
+    const token = (await created.getByTestId('feed-token-secret').textContent())!.trim();
     expect(token).toMatch(/^tdf_/);
     await shot(admin.page, 'feed-token-created-zh');
-    await admin.page.getByRole('button', { name: /确\s*定/ }).click();
+    await created.getByRole('button', { name: ok }).click();
+    await admin.page.getByRole('cell', { name: '深圳市重大项目管理平台' }).waitFor();
 
     const city = await browser.newContext({ baseURL });
     const auth = { authorization: `Bearer ${token}` };
@@ -365,7 +372,7 @@ describe('the feed to the city', () => {
       .getByRole('button', { name: /撤\s*销/ })
       .first()
       .click();
-    await admin.page.getByRole('button', { name: /确\s*定/ }).click();
+    await admin.page.locator('.ant-popconfirm').getByRole('button', { name: ok }).click();
     await admin.page.getByText('已撤销').first().waitFor();
     const refused = await city.request.get('/api/feed/v1/dispatch?through=2024-10', {
       headers: auth,
