@@ -22,7 +22,6 @@ import {
   reporter,
   reviewer,
   WriteLog,
-  withoutEditedStatusNoise,
 } from './support/load-people.ts';
 import { currentMonth, type SeededOffice, seedOffice } from './support/office.ts';
 import { type RunningServer, startServer } from './support/server.ts';
@@ -135,11 +134,7 @@ async function loadTest(
   const db = await store.open();
   try {
     const writes = await checkWrites(db.db, office.officeId, run.log);
-    const problems = await withoutEditedStatusNoise(
-      db.db,
-      office.officeId,
-      await problemsIn(db.db, office.officeId),
-    );
+    const problems = await problemsIn(db.db, office.officeId);
     reportFigures(name, {
       ...loadFigures(run, {
         people: load.people,

@@ -3,8 +3,6 @@
  * so a failing run can be replayed from its printed seed, the workbook each cycle imports, and
  * the ledger of writes the server acknowledged, which the test holds the restarted server to.
  */
-import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../src/server/db.ts';
 import {
   buildXlsx,
   LEDGER_HEADER,
@@ -190,28 +188,4 @@ export class Uploader {
       body: form,
     });
   }
-}
-
-/**
- * problemsIn's last check reads the status from the latest audit after-image of a report, but
- * an update's after-image holds only the columns that changed (tiaodu_audit_capture), so a
- * draft saved again after its last status change is reported as "the audit log says nothing".
- * This asks the question it means: the latest after-image that carries a status. Returns the
- * ids of the reports whose audited status still differs.
- */
-export async function reportsAuditedWrong(db: Db, officeId: number): Promise<number[]> {
-  const rows = await queryRows<{ id: number }>(
-    db,
-    sql`select r.id from monthly_reports r
-        left join lateral (
-          select after from audit_log l
-          where l.office_id = r.office_id and l.object_type = 'monthly_reports'
-            and l.object_id = r.id::text and l.after is not null
-            and l.after::jsonb ? 'status'
-          order by l.seq desc limit 1
-        ) a on true
-        where r.office_id = ${officeId}
-          and (a.after is null or (a.after::jsonb ->> 'status') is distinct from r.status)`,
-  );
-  return rows.map((r) => Number(r.id));
 }
