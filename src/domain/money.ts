@@ -78,6 +78,19 @@ export function wanToYi(value: Wan, places = 2): string {
   return fixed(new Decimal(value).dividedBy(10000), places);
 }
 
+/**
+ * An amount in a sentence, in both languages: 亿元 from 1亿 up (small ones would round to
+ * 0.00亿), else 万元; English units as in the web's glossary (src/web/i18n/en.ts).
+ */
+export function amountText(value: Wan): { zh: string; en: string } {
+  if (new Decimal(value).abs().greaterThanOrEqualTo(10000)) {
+    const yi = wanToYi(value);
+    return { zh: `${yi}亿元`, en: `${yi} 100M yuan` };
+  }
+  const w = formatWan(value);
+  return { zh: `${w}万元`, en: `${w} 10k yuan` };
+}
+
 /** Thousands separators for tables: 1234567.5 → "1,234,567.50". */
 export function formatWan(value: Wan): string {
   const [int, frac] = fixed(new Decimal(value)).split('.');

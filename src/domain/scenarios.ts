@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { formatWan, percent, type Wan, wanToYi } from './money.ts';
+import { amountText as money, percent, type Wan } from './money.ts';
 import {
   DEFAULT_THRESHOLDS,
   evaluateWarning,
@@ -213,15 +213,6 @@ export type Suggestion = {
   zh: string;
   en: string;
 };
-
-function money(value: Wan): { zh: string; en: string } {
-  if (new Decimal(value).abs().greaterThanOrEqualTo(10000)) {
-    const yi = wanToYi(value);
-    return { zh: `${yi}亿元`, en: `${yi} 100M yuan` };
-  }
-  const w = formatWan(value);
-  return { zh: `${w}万元`, en: `${w} 10k yuan` };
-}
 
 /**
  * The projects that could close the gap, most first: each could add the smaller of its

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { ProjectPhase } from './milestones.ts';
-import { formatWan, percent, type Wan, wanToYi } from './money.ts';
+import { amountText as money, percent, type Wan } from './money.ts';
 import {
   compareYearMonth,
   daysBetween,
@@ -114,17 +114,6 @@ export const WARNING_RULES = ['investment', 'milestone', 'reporting', 'staleness
 export type WarningRule = (typeof WARNING_RULES)[number];
 export type WarningReason = { rule: WarningRule; level: Level; zh: string; en: string };
 export type WarningResult = { level: Level; reasons: WarningReason[] };
-
-function money(value: Wan): { zh: string; en: string } {
-  // English units as in the web's glossary (src/web/i18n/en.ts): 100M yuan, 10k yuan.
-  // Large sums read better in 亿元, small ones would round to 0.00亿.
-  if (new Decimal(value).abs().greaterThanOrEqualTo(10000)) {
-    const yi = wanToYi(value);
-    return { zh: `${yi}亿元`, en: `${yi} 100M yuan` };
-  }
-  const w = formatWan(value);
-  return { zh: `${w}万元`, en: `${w} 10k yuan` };
-}
 
 /**
  * The day a milestone's lateness is measured at for a month: its last day, or today when the

@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../../test/test-app.ts';
@@ -33,7 +34,12 @@ beforeAll(async () => {
       year: 2026,
       annualTarget: target,
       timingTargets: Array.from({ length: 12 }, (_, i) =>
-        i === 11 ? target : (((i + 1) * Number(target)) / 12).toFixed(2),
+        i === 11
+          ? target
+          : new Decimal(target)
+              .times(i + 1)
+              .dividedBy(12)
+              .toFixed(2),
       ),
     });
     for (const [month, amount] of [

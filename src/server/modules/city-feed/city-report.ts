@@ -7,7 +7,7 @@ import type { Level } from '../../../domain/warning-rules.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { addRow, addStyledSheet, num, safeText } from '../exports/workbook-style.ts';
-import { offices } from '../offices/offices.table.ts';
+import { officeName } from '../offices/offices.service.ts';
 import { monthlyReports } from '../reports/reports.table.ts';
 import { evaluateMonth } from '../warnings/warnings.service.ts';
 
@@ -71,10 +71,7 @@ export async function cityReport(db: Db, ctx: Ctx, period: YearMonth): Promise<C
         )
     : [];
   const textOf = new Map(texts.map((t) => [t.projectId, t]));
-  const [office] = await db
-    .select({ name: offices.name })
-    .from(offices)
-    .where(eq(offices.id, ctx.actor.officeId));
+  const office = await officeName(db, ctx.actor.officeId);
   const i = period.month - 1;
   const rows = standings.map((s): CityReportRow => {
     const r = s.rollup;
@@ -101,7 +98,7 @@ export async function cityReport(db: Db, ctx: Ctx, period: YearMonth): Promise<C
   const annualTarget = sumWan(rows.map((r) => r.annualTarget));
   const cumulative = sumWan(rows.map((r) => r.cumulative));
   return {
-    office: office?.name ?? '',
+    office,
     year: period.year,
     month: period.month,
     rows,

@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import { bulletinQuery } from '../../../contracts/bulletin.ts';
 import { compareWan, formatWan, subtractWan, wanToYi } from '../../../domain/money.ts';
 import { isoDateOf, parseYearMonth, type YearMonth } from '../../../domain/periods.ts';
@@ -13,7 +12,7 @@ import {
   dispatchFigures,
   type Figures,
 } from '../dispatch/dispatch.service.ts';
-import { offices } from '../offices/offices.table.ts';
+import { officeName } from '../offices/offices.service.ts';
 import { evaluateMonth } from '../warnings/warnings.service.ts';
 import type { DocumentBlock, OfficialDocument } from './official-document.ts';
 
@@ -165,10 +164,7 @@ export async function buildBulletin(
     overdue: true,
     pageSize: MAX_ACTION_ITEMS,
   });
-  const [office] = await db
-    .select({ name: offices.name })
-    .from(offices)
-    .where(eq(offices.id, ctx.actor.officeId));
+  const office = await officeName(db, ctx.actor.officeId);
 
   const blocks: DocumentBlock[] = [opening(period, d)];
 
@@ -247,6 +243,6 @@ export async function buildBulletin(
   return {
     title: bulletinTitle(period),
     blocks,
-    signature: { issuer: office?.name ?? '', date: zhDate(isoDateOf(ctx.now)) },
+    signature: { issuer: office, date: zhDate(isoDateOf(ctx.now)) },
   };
 }

@@ -20,7 +20,7 @@ import {
   type Figures,
 } from '../dispatch/dispatch.service.ts';
 import { milestones } from '../milestones/milestones.table.ts';
-import { offices } from '../offices/offices.table.ts';
+import { officeName } from '../offices/offices.service.ts';
 import { problems } from '../problems/problems.table.ts';
 import { projects } from '../projects/projects.table.ts';
 import { monthlyReports } from '../reports/reports.table.ts';
@@ -179,16 +179,12 @@ export async function buildSummary(
     p.toMonth - CITY_LAG_MONTHS >= 1 ? { year: p.year, month: p.toMonth - CITY_LAG_MONTHS } : null;
   const officeId = ctx.actor.officeId;
   // one after the other: the db may be a request's single connection (audit scope)
-  const [office] = await db
-    .select({ name: offices.name })
-    .from(offices)
-    .where(eq(offices.id, officeId));
+  const office = await officeName(db, officeId);
   const d = await dispatchFigures(db, ctx, { period: through });
   const stats = await periodStats(db, ctx, { from: p.from, to: p.to });
   const city = cityThrough
     ? await dispatchFigures(db, ctx, { period: cityThrough, filter: { tag: CITY_TAG } })
     : null;
-  const officeName = office?.name ?? '';
   const figures: Record<string, SummaryFigure> = {};
   const fig = (key: string, value: string | number, text: string, href: string | null) => {
     const f: SummaryFigure = { key, value: String(value), text, link: href };
@@ -223,7 +219,7 @@ export async function buildSummary(
           '工作计划报告如下。',
         ] as unknown as TemplateStringsArray,
         `${p.year}年`,
-        officeName || '我署',
+        office || '我署',
         p.label,
         p.nextLabel,
       ),
@@ -419,11 +415,11 @@ export async function buildSummary(
   sections.push(await planSection(db, ctx, p, d, through, { fig, count, money, pct, dash }));
 
   return {
-    office: officeName,
+    office,
     from: p.from,
     to: p.to,
     periodLabel: p.label,
-    title: p.title(officeName),
+    title: p.title(office),
     sections,
     figures,
     generatedAt: ctx.now.toISOString(),

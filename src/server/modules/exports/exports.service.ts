@@ -16,7 +16,7 @@ import { AppError } from '../../errors.ts';
 import { assertCan, projectScope } from '../../policy.ts';
 import { dispatchFigures, type Figures } from '../dispatch/dispatch.service.ts';
 import { milestones } from '../milestones/milestones.table.ts';
-import { offices } from '../offices/offices.table.ts';
+import { officeName } from '../offices/offices.service.ts';
 import { investmentPlans } from '../plans/plans.table.ts';
 import { areas, projects } from '../projects/projects.table.ts';
 import { ledgerFields, projectsWithNames } from '../projects/projects-with-names.ts';
@@ -98,14 +98,6 @@ function newWorkbook(): ExcelJS.Workbook {
 
 async function toBuffer(wb: ExcelJS.Workbook): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
-async function officeName(db: Db, ctx: Ctx): Promise<string> {
-  const [row] = await db
-    .select({ name: offices.name })
-    .from(offices)
-    .where(eq(offices.id, ctx.actor.officeId));
-  return row?.name ?? '';
 }
 
 const KIND_OF: Record<string, ColumnKind> = {
@@ -234,7 +226,7 @@ async function ledgerWorkbook(
       sql`${areas.id} asc nulls last`,
       asc(projects.code),
     );
-  const office = await officeName(db, ctx);
+  const office = await officeName(db, ctx.actor.officeId);
   const wb = newWorkbook();
   const stamp = `导出日期：${ctx.now.toISOString().slice(0, 10)}`;
 
@@ -407,7 +399,7 @@ async function dispatchWorkbook(db: Db, ctx: Ctx, period: YearMonth): Promise<Bu
   const [figures, standings, office] = await Promise.all([
     dispatchFigures(db, ctx, { period }),
     evaluateMonth(db, ctx, { period }),
-    officeName(db, ctx),
+    officeName(db, ctx.actor.officeId),
   ]);
   const i = period.month - 1;
   const span = period.month === 1 ? '1月' : `1–${period.month}月`;
@@ -497,7 +489,7 @@ async function dispatchWorkbook(db: Db, ctx: Ctx, period: YearMonth): Promise<Bu
 async function warningsWorkbook(db: Db, ctx: Ctx, period: YearMonth): Promise<Buffer> {
   const [standings, office] = await Promise.all([
     evaluateMonth(db, ctx, { period }),
-    officeName(db, ctx),
+    officeName(db, ctx.actor.officeId),
   ]);
   const counts: Record<Level, number> = { green: 0, yellow: 0, red: 0 };
   for (const s of standings) counts[s.level]++;

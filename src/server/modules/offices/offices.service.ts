@@ -23,6 +23,15 @@ export async function ensureOffice(
   return raced!;
 }
 
+/** The office's name as documents and workbooks print it ('' for an office that is gone). */
+export async function officeName(db: Db, officeId: number): Promise<string> {
+  const [row] = await db
+    .select({ name: offices.name })
+    .from(offices)
+    .where(eq(offices.id, officeId));
+  return row?.name ?? '';
+}
+
 export async function renameOffice(db: Db, officeId: number, name: string): Promise<void> {
   await db.update(offices).set({ name }).where(eq(offices.id, officeId));
 }
