@@ -81,10 +81,17 @@ describe('forms and lists', () => {
       .setInputFiles({ name: '现场.jpg', mimeType: 'image/jpeg', buffer: photo });
     await r.getByTestId('report-photo').first().waitFor();
     await r.getByTestId('submit-report').click();
+    // Waited on by its answer, so a refusal fails with the server's words, not a bare timeout.
+    const submitted = r.waitForResponse(
+      (res) => res.request().method() === 'POST' && /\/api\/reports\/\d+\/submit$/.test(res.url()),
+      { timeout: 90_000 },
+    );
     await r
       .locator('.ant-modal-confirm')
       .getByRole('button', { name: /确\s*定/ })
       .click();
+    const answer = await submitted;
+    expect(answer.status(), await answer.text()).toBe(200);
     await r.getByText('已提交，待审核').waitFor();
 
     // The reviewer expands the row: the thumbnail is there, and opens large.

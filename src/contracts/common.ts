@@ -24,6 +24,24 @@ export const isoDate = z.string().refine(isValidIsoDate, {
   message: '日期应为有效的 YYYY-MM-DD / date must be a real YYYY-MM-DD',
 });
 
+/**
+ * A moment to filter timestamps by: a YYYY-MM-DD day or an ISO date-time with offset.
+ * Bounded like yearMonth: '0001-01-01' in +08:00 is year 0 in UTC, which PostgreSQL refuses.
+ */
+export const instant = z.string().refine(
+  (v) => {
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(v);
+    if (day ? !isValidIsoDate(v) : !z.iso.datetime({ offset: true }).safeParse(v).success)
+      return false;
+    const y = new Date(day ? `${v}T00:00:00Z` : v).getUTCFullYear();
+    return y >= 1900 && y <= 2999;
+  },
+  {
+    message:
+      '应为 YYYY-MM-DD 或带时区的时间，年份在 1900–2999 之间 / must be a date or an ISO date-time with offset in 1900–2999',
+  },
+);
+
 export const yearMonth = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '月份应为 YYYY-MM / month must be YYYY-MM' })

@@ -15,6 +15,7 @@ import {
   sql,
 } from 'drizzle-orm';
 import { z } from 'zod';
+import { instant } from '../../../contracts/common.ts';
 import type { Ctx } from '../../context.ts';
 import { type Db, queryRows } from '../../db.ts';
 import { AppError } from '../../errors.ts';
@@ -281,8 +282,8 @@ export async function auditFailure(db: Db, ctx: Ctx, code: string, status: numbe
 // ---------------------------------------------------------------- search, export, verify
 
 export const auditQuery = z.object({
-  from: z.string().datetime({ offset: true }).or(z.string().date()).optional(),
-  to: z.string().datetime({ offset: true }).or(z.string().date()).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
   actor: z.string().max(100).optional(),
   action: z.string().max(100).optional(),
   objectType: z.string().max(100).optional(),

@@ -310,6 +310,15 @@ describe('search and export', () => {
     expect((await q('to=2000-01-01')).total).toBe(0);
     const bad = await call(auditor, 'GET', '/api/audit?outcome=maybe');
     expect(bad.statusCode).toBe(400);
+    // Year 1 in +08:00 is year 0 in UTC, which PostgreSQL refuses: a 400 naming the field, not a 500.
+    for (const url of [
+      '/api/audit?from=0001-01-01',
+      '/api/audit/export?to=0001-01-01T00:00:00%2B14:00',
+    ]) {
+      const early = await call(auditor, 'GET', url);
+      expect(early.statusCode, url).toBe(400);
+      expect(early.body, url).toMatch(/1900/);
+    }
   });
 
   it('exports CSV for Excel, defuses formulas, and records the export', async () => {
