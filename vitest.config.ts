@@ -5,6 +5,12 @@ import { BrowserFirstSequencer } from './test/sequencer.ts';
 // second time against PostgreSQL (each test file in a fresh database of its own).
 const postgres = process.env.TEST_DATABASE_URL;
 
+// The demo office runs up to the month before the day it is loaded (src/demo/demo-office.ts).
+// Tests pin that day, so every demo a test, a spawned CLI or the journeys' server loads is the
+// office that ends in 2024-12, whatever the machine's clock says; the demo-office test loads
+// one in the present as well.
+process.env.TIAODU_DEMO_TODAY ??= '2025-01-15';
+
 export default defineConfig({
   test: {
     // Limits that catch a hung test, never a slow one. Measured in a whole run on the 2-core

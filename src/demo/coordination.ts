@@ -27,6 +27,7 @@ import {
   resolveProblem,
 } from '../server/modules/problems/problems.service.ts';
 import { CORE, DEMO_PROJECTS, type DemoProject, UNITS } from './catalog.ts';
+import { type DemoShift, NO_SHIFT, shiftDate } from './demo-shift.ts';
 import { minutesPdf } from './minutes-pdf.ts';
 import { loadNoticesDemo } from './notices.ts';
 import { loadRectificationsDemo } from './rectifications.ts';
@@ -277,7 +278,13 @@ export async function loadCoordinationDemo(
   officeId: number,
   projectIds: Map<string, number>,
   unitIds: Map<string, number>,
+  /** where the latest months of the loop land (demo-shift.ts), and the projects alive then */
+  latest: { shift: DemoShift; alive: (p: DemoProject) => boolean } = {
+    shift: NO_SHIFT,
+    alive: () => true,
+  },
 ): Promise<{ meetings: number; problems: number; actionItems: number; activities: number }> {
+  const day = (iso: string) => shiftDate(latest.shift, iso);
   const rand = prng(20230630);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
   let serial = 0;
@@ -687,13 +694,20 @@ export async function loadCoordinationDemo(
     });
   }
 
-  // ---- Q4 2024: the loop in progress
+  // ---- Q4 2024 (or the demo's last three months): the loop in progress, on projects still
+  // being built then
+  const liveOf = (unitName: string) => {
+    const all = DEMO_PROJECTS.filter((p) => p.unit === unitName);
+    const live = all.filter(latest.alive);
+    return live.length ? live : all;
+  };
+  const nth = <T>(list: T[], i: number) => list[i % list.length]!;
   const latestOwners = [
-    { unitId: gws, project: gwsProjects[0]! },
-    { unitId: unit('qgws'), project: DEMO_PROJECTS.find((p) => p.unit === UNITS.qgws)! },
-    { unitId: gws, project: gwsProjects[3]! },
-    { unitId: unit('sams'), project: DEMO_PROJECTS.find((p) => p.unit === UNITS.sams)! },
-    { unitId: unit('qgws'), project: DEMO_PROJECTS.filter((p) => p.unit === UNITS.qgws)[1]! },
+    { unitId: gws, project: nth(liveOf(UNITS.gws), 0) },
+    { unitId: unit('qgws'), project: nth(liveOf(UNITS.qgws), 0) },
+    { unitId: gws, project: nth(liveOf(UNITS.gws), 3) },
+    { unitId: unit('sams'), project: nth(liveOf(UNITS.sams), 0) },
+    { unitId: unit('qgws'), project: nth(liveOf(UNITS.qgws), 1) },
   ];
   const latestFates: ItemPlan['fate'][] = [
     'open',
@@ -707,28 +721,49 @@ export async function loadCoordinationDemo(
     'reported_done',
     'answered_then_closed',
   ];
-  const latest: [
+  // Titles name the year and month they were held in, wherever the block lands.
+  const year = (iso: string) => iso.slice(0, 4);
+  const monthOf = (iso: string) => Number(iso.slice(5, 7));
+  const latestMeetings: [
     string,
     'task_force' | 'coordination' | 'regular' | 'site_visit',
-    string,
+    (heldOn: string) => string,
     number,
   ][] = [
-    ['2024-10-15', 'coordination', '市建筑工务署—光明区重大项目推进协调会（2024年第38期）', 3],
-    ['2024-11-12', 'coordination', '市建筑工务署—光明区重大项目推进协调会（2024年第41期）', 3],
-    ['2024-11-25', 'task_force', '光明科学城开发建设专责小组2024年第六次会议', 6],
-    ['2024-12-02', 'regular', '科学城开发建设署12月工作例会', 0],
-    ['2024-12-10', 'coordination', '市建筑工务署—光明区重大项目推进协调会（2024年第44期）', 4],
-    ['2024-12-18', 'site_visit', '科学城智慧公园现场调研', 1],
+    [
+      '2024-10-15',
+      'coordination',
+      (d) => `市建筑工务署—光明区重大项目推进协调会（${year(d)}年第38期）`,
+      3,
+    ],
+    [
+      '2024-11-12',
+      'coordination',
+      (d) => `市建筑工务署—光明区重大项目推进协调会（${year(d)}年第41期）`,
+      3,
+    ],
+    ['2024-11-25', 'task_force', (d) => `光明科学城开发建设专责小组${year(d)}年第六次会议`, 6],
+    ['2024-12-02', 'regular', (d) => `科学城开发建设署${monthOf(d)}月工作例会`, 0],
+    [
+      '2024-12-10',
+      'coordination',
+      (d) => `市建筑工务署—光明区重大项目推进协调会（${year(d)}年第44期）`,
+      4,
+    ],
+    ['2024-12-18', 'site_visit', () => '科学城智慧公园现场调研', 1],
   ];
   let fateIndex = 0;
-  for (const [heldOn, kind, title, n] of latest) {
+  for (const [written, kind, titled, n] of latestMeetings) {
+    const heldOn = day(written);
+    const title = titled(heldOn);
     const projects = latestOwners.map((o) => o.project);
     await meeting(kind, title, heldOn, {
       chair: kind === 'task_force' ? '区委常委、常务副区长' : '科学城开发建设署副署长',
       location: '科学城开发建设署二楼会议室',
       units: [...new Set(latestOwners.map((o) => o.unitId))],
       projects,
-      resolve: kind === 'task_force' ? [{ project: projects[0]!, raisedOn: '2024-11-04' }] : [],
+      resolve:
+        kind === 'task_force' ? [{ project: projects[0]!, raisedOn: day('2024-11-04') }] : [],
       items: itemsFor(
         heldOn,
         n,
@@ -738,7 +773,7 @@ export async function loadCoordinationDemo(
     });
   }
   for (let k = 0; k < 5; k++) {
-    await problem(latestOwners[k]!.project, addDays('2024-11-20', k * 6), {
+    await problem(latestOwners[k]!.project, addDays(day('2024-11-20'), k * 6), {
       leave: k < 2 ? 'open' : k < 4 ? 'coordinating' : 'escalated',
     });
   }
@@ -819,13 +854,13 @@ export async function loadCoordinationDemo(
       unitId: unitIds.get(p.unit) ?? null,
     });
   }
-  for (let k = 0; k < 28; k++) acts.push(delegation(spread('2024-10-08', 80, 28, k)));
-  for (let k = 0; k < 6; k++) acts.push(study(spread('2024-10-10', 80, 6, k)));
-  await recordActivities(db, ctxs.coord('2024-12-31'), acts);
+  for (let k = 0; k < 28; k++) acts.push(delegation(spread(day('2024-10-08'), 80, 28, k)));
+  for (let k = 0; k < 6; k++) acts.push(study(spread(day('2024-10-10'), 80, 6, k)));
+  await recordActivities(db, ctxs.coord(day('2024-12-31')), acts);
   // ---- rectification tasks: an inspection's feedback in late 2024 (rectifications.ts)
-  await loadRectificationsDemo(db, officeId, projectIds, unitIds);
+  await loadRectificationsDemo(db, officeId, projectIds, unitIds, latest.shift, latest.alive);
   // ---- supervision notices: from red warnings, H1 2023 and the latest months (notices.ts)
-  await loadNoticesDemo(db, officeId, unitIds);
+  await loadNoticesDemo(db, officeId, unitIds, latest.shift);
   // ---- the Cloud Valley work plan: 6 themes, 74 items (work-plans.ts)
   await loadWorkPlansDemo(db, officeId, unitIds);
 

@@ -1,13 +1,17 @@
+import { sql } from 'drizzle-orm';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testContext } from '../../test/test-db.ts';
 import type { Ctx } from '../server/context.ts';
 import type { Database } from '../server/db.ts';
+import { queryRows } from '../server/db.ts';
 import { dispatchFigures } from '../server/modules/dispatch/dispatch.service.ts';
+import { defaultPeriod } from '../server/modules/dispatch/lineage.service.ts';
 import { verifyRollups } from '../server/modules/dispatch/rollups.service.ts';
 import { renderDocx } from '../server/modules/documents/gbt9704-docx.ts';
 import { buildSummary } from '../server/modules/documents/summary.service.ts';
 import { summaryToDocument } from '../server/modules/documents/summary-document.ts';
+import { forecastYear } from '../server/modules/forecast/forecast.service.ts';
 import { listReports } from '../server/modules/reports/reports.service.ts';
 import { warningHistory } from '../server/modules/warnings/warnings.service.ts';
 import { CORE } from './catalog.ts';
@@ -111,5 +115,108 @@ describe('the demo office H1 2023 summary', () => {
     expect(text).toContain('接待调研考察团155批次');
     expect(text).toContain('专题学习34次');
     expect(text).toContain('围绕6个方面，细化任务74项');
+  });
+});
+
+// Issue 14 item 1: loaded on a day of the present, the office is in that day's year.
+describe('the demo office loaded on 2026-11-29', () => {
+  const today = new Date('2026-11-29T10:00:00+08:00');
+  let present: Database;
+  let leader: Ctx;
+  const rows = async <T>(text: string) => queryRows<T>(present.db, sql.raw(text));
+  beforeAll(async () => {
+    present = await createTestDatabase();
+    await loadDemo(present.db, { today });
+    leader = await testContext(present, { role: 'leader', now: today });
+  });
+  afterAll(() => present?.close());
+
+  it('keeps 2023 exactly as the seed', async () => {
+    const core = await dispatchFigures(present.db, leader, {
+      period: { year: 2023, month: 6 },
+      filter: { area: CORE },
+    });
+    expect([core.projects, core.annualTarget, core.actual]).toEqual([
+      59,
+      '2088000.00',
+      '1049100.00',
+    ]);
+    const six = await dispatchFigures(present.db, leader, {
+      period: { year: 2023, month: 6 },
+      filter: { tag: '六重' },
+    });
+    expect(six.warnings).toEqual({ green: 31, yellow: 4, red: 2 });
+  });
+
+  it('opens on last month of this year, with plans and a year-end forecast', async () => {
+    const period = await defaultPeriod(present.db, leader);
+    expect(period).toMatchObject({ year: 2026, month: 10, source: 'approved' });
+    const d = await dispatchFigures(present.db, leader, { period });
+    expect(d.plannedProjects).toBeGreaterThan(5);
+    expect(Number(d.actual)).toBeGreaterThan(0);
+    // every project still being built reported each month before the one in progress
+    const [gaps] = await rows<{ n: number }>(
+      `select count(*)::int as n from investment_plans pl
+         cross join generate_series(1, 9) m
+        where pl.year = 2026 and not exists (select 1 from monthly_reports r
+          where r.project_id = pl.project_id and r.year = 2026 and r.month = m
+            and r.status = 'approved')`,
+    );
+    expect(gaps.n).toBe(0);
+    const f = await forecastYear(present.db, leader, { period });
+    expect(f.projects.length).toBe(d.plannedProjects);
+    expect(Number(f.expected)).toBeGreaterThan(Number(d.actual));
+  });
+
+  it('has the month in progress: approved, waiting, draft, returned and missing reports', async () => {
+    const byStatus = await rows<{ status: string; n: number }>(
+      `select status, count(*)::int as n from monthly_reports
+        where year = 2026 and month = 10 group by status`,
+    );
+    expect(byStatus.map((r) => r.status).sort()).toEqual([
+      'approved',
+      'draft',
+      'returned',
+      'submitted',
+    ]);
+    const [missing] = await rows<{ n: number }>(
+      `select count(*)::int as n from investment_plans pl where pl.year = 2026 and not exists
+        (select 1 from monthly_reports r where r.project_id = pl.project_id
+          and r.year = 2026 and r.month = 10)`,
+    );
+    expect(missing.n).toBeGreaterThan(0);
+  });
+
+  it('has milestones late now and milestones coming due, and nothing dated after today', async () => {
+    const [m] = await rows<{ late: number; due: number }>(
+      `select count(*) filter (where planned_date < '2026-11-01')::int as late,
+              count(*) filter (where planned_date between '2026-11-29' and '2027-01-31')::int as due
+         from milestones where actual_date is null and planned_date >= '2026-01-01'`,
+    );
+    expect(m.late).toBeGreaterThan(0);
+    expect(m.due).toBeGreaterThan(0);
+    const [latest] = await rows<{ at: string }>(
+      `select greatest((select max(updated_at) from monthly_reports),
+                       (select max(at) from warning_events),
+                       (select max(updated_at) from projects))::text as at`,
+    );
+    expect(Date.parse(latest.at)).toBeLessThanOrEqual(today.getTime());
+  });
+
+  it('is the same office for the same day', async () => {
+    const again = await createTestDatabase();
+    try {
+      await loadDemo(again.db, { today });
+      const sums = (db: Database['db']) =>
+        queryRows<{ s: string; n: number }>(
+          db,
+          sql.raw(
+            `select sum(investment)::text as s, count(*)::int as n from monthly_reports where year >= 2025`,
+          ),
+        );
+      expect(await sums(again.db)).toEqual(await sums(present.db));
+    } finally {
+      await again.close();
+    }
   });
 });

@@ -1,6 +1,13 @@
 import { Decimal } from 'decimal.js';
 import { count, eq } from 'drizzle-orm';
 import { STANDARD_MILESTONES } from '../domain/milestones.ts';
+import {
+  compareYearMonth,
+  isValidIsoDate,
+  monthEnd,
+  type YearMonth,
+  yearMonthOf,
+} from '../domain/periods.ts';
 import type { Ctx } from '../server/context.ts';
 import type { Db } from '../server/db.ts';
 import { AppError } from '../server/errors.ts';
@@ -42,6 +49,7 @@ import {
   UNITS,
 } from './catalog.ts';
 import { loadCoordinationDemo } from './coordination.ts';
+import { demoShift } from './demo-shift.ts';
 
 /** Deterministic pseudo-random numbers, so every demo office is the same office. */
 function mulberry32(seed: number) {
@@ -120,16 +128,46 @@ const nextMonthDay = (year: number, month: number, day: number) =>
     `${month === 12 ? year + 1 : year}-${String((month % 12) + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
   );
 
+/** The seed's years end here; the demo never stops before it. */
+const SEED_END: YearMonth = { year: 2024, month: 12 };
+
+/**
+ * The last month the demo office has reports for: the month before `today` in China time (its
+ * reports are being filed and reviewed now), never before the seed's 2024-12.
+ */
+export function demoEnd(today: Date): YearMonth {
+  const now = yearMonthOf(today);
+  const prev =
+    now.month === 1 ? { year: now.year - 1, month: 12 } : { ...now, month: now.month - 1 };
+  return compareYearMonth(prev, SEED_END) < 0 ? SEED_END : prev;
+}
+
+/** The day the demo is loaded as of: TIAODU_DEMO_TODAY (YYYY-MM-DD, tests pin it) or the clock. */
+export function demoToday(env: NodeJS.ProcessEnv = process.env): Date {
+  const pinned = env.TIAODU_DEMO_TODAY;
+  if (!pinned) return new Date();
+  if (!isValidIsoDate(pinned)) {
+    throw new Error(`TIAODU_DEMO_TODAY=${pinned}: expected a date YYYY-MM-DD`);
+  }
+  return new Date(`${pinned}T12:00:00+08:00`);
+}
+
 /**
  * Builds the Guangming-like demo office through the services — the same calls the API and the
- * import make — with 2023 and 2024 data that reproduce the seed's figures exactly.
- * Refuses to run on an office that already has projects.
+ * import make — with 2023 and 2024 data that reproduce the seed's figures exactly, continued
+ * month by month up to the month before `today` (default: demoToday()), whose reports are in
+ * progress. The same date gives the same office. Refuses an office that already has projects.
  */
 export async function loadDemo(
   db: Db,
-  opts: { onProgress?: (step: string) => void } = {},
+  opts: { onProgress?: (step: string) => void; today?: Date } = {},
 ): Promise<DemoSummary> {
   const progress = opts.onProgress ?? (() => {});
+  const today = opts.today ?? demoToday();
+  const end = demoEnd(today);
+  const endDate = monthEnd(end);
+  // The in-progress month's steps happen early the next month; none may lie after today.
+  const when = (d: Date) => (d > today ? today : d);
   // Before anything is written: production never gets the demo office or its accounts.
   assertDemoAllowed();
   const office = await ensureOffice(db);
@@ -212,12 +250,15 @@ export async function loadDemo(
 
   const y2023 = plan2023(annual2023, rand);
   const y2024 = plan2024(rand);
-
-  progress('年度计划 / investment plans');
-  for (const [year, plans] of [
+  const years = new Map<number, Map<string, Year>>([
     [2023, y2023],
     [2024, y2024],
-  ] as const) {
+  ]);
+  for (let year = 2025; year <= end.year; year++) years.set(year, planLater(year));
+  const lastMonthOf = (year: number) => (year === end.year ? end.month : 12);
+
+  progress('年度计划 / investment plans');
+  for (const [year, plans] of years) {
     for (const p of DEMO_PROJECTS) {
       const y = plans.get(p.code);
       if (!y?.plan) continue;
@@ -244,36 +285,55 @@ export async function loadDemo(
   }
 
   progress('节点 / milestones');
-  await loadMilestones(db, ctxAt(at('2023-01-05')), coordinator, ids, rand);
+  await loadMilestones(db, ctxAt(at('2023-01-05')), coordinator, ids, rand, endDate);
+  if (end.year > SEED_END.year) {
+    await loadYearNodes(db, ctxAt(at(`${end.year}-01-12`)), ids, years.get(end.year)!, endDate);
+  }
 
   progress('月报 / monthly reports');
   let reports = 0;
   // Reviewed one by one through the workflow: the key month of the seed for the six-key
-  // projects, and the last two months of 2024; every other month arrives as approved history.
+  // projects, and the last two months; every other month arrives as approved history.
+  const beforeEnd =
+    end.month === 1 ? { year: end.year - 1, month: 12 } : { ...end, month: end.month - 1 };
+  const isMonth = (ym: YearMonth, year: number, month: number) =>
+    ym.year === year && ym.month === month;
   const workflowMonth = (p: DemoProject, year: number, month: number) =>
-    (year === 2023 && month === 6 && p.tags.includes('六重')) || (year === 2024 && month >= 11);
-  for (const [year, plans] of [
-    [2023, y2023],
-    [2024, y2024],
-  ] as const) {
+    (year === 2023 && month === 6 && p.tags.includes('六重')) ||
+    isMonth(beforeEnd, year, month) ||
+    isMonth(end, year, month);
+  for (const [year, plans] of years) {
     const bulk: ApprovedReportInput[] = [];
     for (const p of DEMO_PROJECTS) {
       const y = plans.get(p.code);
       if (!y) continue;
-      for (let m = 1; m <= 12; m++) {
+      for (let m = 1; m <= lastMonthOf(year); m++) {
         if (y.unreported?.includes(m) || workflowMonth(p, year, m)) continue;
         bulk.push({ projectId: ids.get(p.code)!, year, month: m, ...reportText(p, y, year, m) });
       }
     }
-    await db.transaction((tx) => recordApprovedReports(tx, ctxAt(nextMonthDay(year, 12, 8)), bulk));
+    const recorded = when(nextMonthDay(year, lastMonthOf(year), 8));
+    await db.transaction((tx) => recordApprovedReports(tx, ctxAt(recorded), bulk));
     reports += bulk.length;
   }
-  reports += await workflowReports(db, ids, unitIds, y2023, y2024, workflowMonth, office.id);
+  reports += await workflowReports(db, {
+    ids,
+    unitIds,
+    months: [
+      [2023, 6, y2023],
+      [beforeEnd.year, beforeEnd.month, years.get(beforeEnd.year)!],
+      [end.year, end.month, years.get(end.year)!],
+    ],
+    end,
+    inWorkflow: workflowMonth,
+    officeId: office.id,
+    when,
+  });
 
   progress('预警研判 / warning snapshots');
-  for (const year of [2023, 2024]) {
-    for (let month = 1; month <= 12; month++) {
-      await snapshotWarnings(db, coordinator(nextMonthDay(year, month, 10)), {
+  for (const year of years.keys()) {
+    for (let month = 1; month <= lastMonthOf(year); month++) {
+      await snapshotWarnings(db, coordinator(when(nextMonthDay(year, month, 10))), {
         period: { year, month },
       });
       if (year === 2023 && month === 6) {
@@ -290,9 +350,15 @@ export async function loadDemo(
   }
 
   progress('项目阶段 / phases');
-  await settlePhases(db, ctxAt(at('2025-01-06')), ids);
+  await settlePhases(db, ctxAt(when(nextMonthDay(end.year, end.month, 6))), ids, endDate);
   progress('会议、问题、交办事项、活动 / meetings, problems, action items, activities');
-  await loadCoordinationDemo(db, office.id, ids, unitIds);
+  const endPlans = years.get(end.year)!;
+  const shift = demoShift(end);
+  await loadCoordinationDemo(db, office.id, ids, unitIds, {
+    shift,
+    // the written 2024 block keeps its own projects; moved, it follows the live ones
+    alive: shift.days === 0 ? () => true : (p) => endPlans.has(p.code),
+  });
   return { office: OFFICE_NAME, projects: DEMO_PROJECTS.length, reports, areas: AREAS, accounts };
 }
 
@@ -429,6 +495,27 @@ function plan2024(rand: () => number): Map<string, Year> {
   return out;
 }
 
+/**
+ * A year after the seed's: every project still being built gets a plan at 2024's rate per
+ * weight, paced like 2024. Its own generator per year, so adding a year never changes another.
+ */
+function planLater(year: number): Map<string, Year> {
+  const rand = mulberry32(20230630 + year);
+  const share = (p: DemoProject, y: number) => p.weight + (p.start > `${y}-06-30` ? 1 : 0);
+  const live2024 = DEMO_PROJECTS.filter((p) => p.finish > '2023-12-31');
+  const perWeight = D('2460000').dividedBy(live2024.reduce((a, p) => a + share(p, 2024), 0));
+  const out = new Map<string, Year>();
+  for (const p of DEMO_PROJECTS.filter((q) => q.finish > `${year - 1}-12-31`)) {
+    const annual = perWeight.times(share(p, year)).dividedBy(100).floor().times(100);
+    const plan = curvePlan(annual, p.start > `${year}-06-30` ? CURVE_PREP : CURVE_BUILD);
+    const roll = rand();
+    const r =
+      roll < 0.08 ? 0.7 + rand() * 0.08 : roll < 0.2 ? 0.85 + rand() * 0.1 : 1.01 + rand() * 0.08;
+    out.set(p.code, { plan, actual: cumulate(plan, () => r) });
+  }
+  return out;
+}
+
 const PROGRESS_TEXT: Record<string, string> = {
   国家超级计算深圳中心二期:
     '土建工程正全速开展基坑工程施工，科研楼支护工程完成约80%，机房楼地下桩基工程已完工',
@@ -454,10 +541,13 @@ function reportText(p: DemoProject, y: Year, year: number, month: number) {
   const progress =
     p.name === '科学城智慧公园' && year === 2023
       ? Math.min(100, 60 + Math.round((33 * month) / 6))
-      : Math.min(
-          100,
-          Math.round(((p.phase === 'preparation' ? 2 : 25) + elapsed * 3.1) * 100) / 100,
-        );
+      : year > SEED_END.year
+        ? // After the seed's years: the share of the building time gone by, so it keeps moving.
+          Math.max(1, Math.min(99, timeShare(p, monthEnd({ year, month }))))
+        : Math.min(
+            100,
+            Math.round(((p.phase === 'preparation' ? 2 : 25) + elapsed * 3.1) * 100) / 100,
+          );
   const lagging = y.plan && y.actual[month - 1].lessThan(y.plan.timing[month - 1].times(0.95));
   return {
     investment,
@@ -470,28 +560,48 @@ function reportText(p: DemoProject, y: Year, year: number, month: number) {
   };
 }
 
+/** Percent of a project's building time (start to finish) gone by on an ISO date, 2 places. */
+function timeShare(p: DemoProject, date: string): number {
+  const span = Date.parse(p.finish) - Date.parse(p.start);
+  return Math.round(((Date.parse(date) - Date.parse(p.start)) / span) * 10_000) / 100;
+}
+
+/**
+ * The in-progress month's fates by position when fewer than 12 projects report: the same
+ * slots as the 12-cycle below (1 draft, 3 and 8 waiting for review, 5 missing, 10 returned).
+ */
+const FEW_SLOTS = [0, 1, 3, 5, 10, 8, 2, 4, 6];
+
 /** The reports the owner units file and the office reviews one by one, some returned first. */
 async function workflowReports(
   db: Db,
-  ids: Map<string, number>,
-  unitIds: Map<string, number>,
-  y2023: Map<string, Year>,
-  y2024: Map<string, Year>,
-  inWorkflow: (p: DemoProject, year: number, month: number) => boolean,
-  officeId: number,
+  o: {
+    ids: Map<string, number>;
+    unitIds: Map<string, number>;
+    months: [number, number, Map<string, Year>][];
+    /** the month in progress */
+    end: YearMonth;
+    inWorkflow: (p: DemoProject, year: number, month: number) => boolean;
+    officeId: number;
+    when: (d: Date) => Date;
+  },
 ): Promise<number> {
+  const { ids, unitIds, inWorkflow, officeId, when } = o;
   let n = 0;
   let index = 0;
   const returnedOnce = new Set(['KXC-003', 'KXC-016', 'KXC-041', 'YG-004']);
-  for (const [year, month, plans] of [
-    [2023, 6, y2023],
-    [2024, 11, y2024],
-    [2024, 12, y2024],
-  ] as const) {
-    const filed = nextMonthDay(year, month, 5);
-    const reviewed = nextMonthDay(year, month, 8);
-    const resubmitted = nextMonthDay(year, month, 9);
-    const approved = nextMonthDay(year, month, 10);
+  for (const [year, month, plans] of o.months) {
+    const filed = when(nextMonthDay(year, month, 5));
+    const reviewed = when(nextMonthDay(year, month, 8));
+    const resubmitted = when(nextMonthDay(year, month, 9));
+    const approved = when(nextMonthDay(year, month, 10));
+    const last = year === o.end.year && month === o.end.month;
+    const reporting = DEMO_PROJECTS.filter(
+      (p) =>
+        plans.get(p.code) &&
+        inWorkflow(p, year, month) &&
+        !plans.get(p.code)!.unreported?.includes(month),
+    ).length;
     for (const p of DEMO_PROJECTS) {
       const y = plans.get(p.code);
       if (!y || !inWorkflow(p, year, month) || y.unreported?.includes(month)) continue;
@@ -517,10 +627,13 @@ async function workflowReports(
         },
         now,
       });
-      const last = year === 2024 && month === 12;
-      // December 2024 is the month in progress: a few missing, some drafts, some waiting for
-      // review, some returned; chosen by position so every demo office is the same.
-      const slot = last ? index++ % 12 : -1;
+      // The last month is in progress: a few missing, some drafts, some waiting for review,
+      // some returned; chosen by position so every demo office is the same.
+      const slot = !last
+        ? -1
+        : reporting >= 12
+          ? index++ % 12
+          : FEW_SLOTS[index++ % FEW_SLOTS.length];
       if (slot === 5) continue;
       const text = reportText(p, y, year, month);
       const saved = await saveReport(db, reporter(filed), {
@@ -563,7 +676,6 @@ const addMonths = (iso: string, months: number) => {
 const addDays = (iso: string, days: number) =>
   new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
-const DEMO_END = '2024-12-31';
 /** Milestones whose actual date is not on time: the slips behind the seed's warnings. */
 const SLIPS: Record<DemoProject['role'], { kind: string; actual: string | null } | undefined> = {
   slipping: { kind: 'completion', actual: '2023-07-20' },
@@ -580,7 +692,12 @@ async function loadMilestones(
   coordinator: (now: Date) => Ctx,
   ids: Map<string, number>,
   rand: () => number,
+  endDate: string,
 ) {
+  // Milestones reached after the seed's years draw from their own generator, so the seed's
+  // dates are the same whatever day the demo is loaded.
+  const laterRand = mulberry32(20250101);
+  const seedEnd = monthEnd(SEED_END);
   for (const p of DEMO_PROJECTS) {
     const projectId = ids.get(p.code)!;
     const planned: Record<string, string> = {
@@ -605,7 +722,10 @@ async function loadMilestones(
       const slip = SLIPS[p.role];
       let actualDate: string | null = null;
       if (slip?.kind === kind) actualDate = slip.actual;
-      else if (plannedDate <= DEMO_END) actualDate = addDays(plannedDate, -Math.floor(rand() * 10));
+      else if (plannedDate <= seedEnd) actualDate = addDays(plannedDate, -Math.floor(rand() * 10));
+      else if (plannedDate <= endDate) {
+        actualDate = addDays(plannedDate, -Math.floor(laterRand() * 10));
+      }
       const m = await addMilestone(db, ctx, { projectId, kind, plannedDate, actualDate });
       // A planned date moved with its reason: the slip of 科学家谷 in 2024.
       if (p.name === '科学家谷启动区' && kind === 'in_use') {
@@ -619,15 +739,54 @@ async function loadMilestones(
   }
 }
 
-/** Brings each project's phase to where its milestones leave it at the end of 2024. */
-async function settlePhases(db: Db, ctx: Ctx, ids: Map<string, number>) {
+const QUARTER_NODES = [
+  ['03-31', '一'],
+  ['06-30', '二'],
+  ['09-30', '三'],
+  ['12-20', '四'],
+] as const;
+
+/**
+ * The current year's quarterly progress nodes (季度形象进度节点) of every project with a plan:
+ * reached when due by the last reported month, except one project in five whose latest due
+ * node is still open (a late milestone now); the nodes after it are coming due.
+ */
+async function loadYearNodes(
+  db: Db,
+  ctx: Ctx,
+  ids: Map<string, number>,
+  plans: Map<string, Year>,
+  endDate: string,
+) {
+  const year = ctx.now.getUTCFullYear();
+  const rand = mulberry32(year);
+  const live = DEMO_PROJECTS.filter((p) => plans.get(p.code));
+  for (const [i, p] of live.entries()) {
+    const due = QUARTER_NODES.map(([day]) => `${year}-${day}`).filter((d) => d <= endDate);
+    for (const [day, q] of QUARTER_NODES) {
+      const plannedDate = `${year}-${day}`;
+      if (plannedDate > p.finish) break;
+      const open = plannedDate > endDate || (i % 5 === 2 && plannedDate === due.at(-1));
+      await addMilestone(db, ctx, {
+        projectId: ids.get(p.code)!,
+        kind: 'custom',
+        name: `${year}年${q}季度形象进度节点`,
+        plannedDate,
+        actualDate: open ? null : addDays(plannedDate, -Math.floor(rand() * 10)),
+      });
+    }
+  }
+}
+
+/** Brings each project's phase to where its milestones leave it at the demo's last month. */
+async function settlePhases(db: Db, ctx: Ctx, ids: Map<string, number>, endDate: string) {
   for (const p of DEMO_PROJECTS) {
     const phase =
-      addMonths(p.finish, 3) <= DEMO_END
+      addMonths(p.finish, 3) <= endDate
         ? 'in_use'
-        : p.finish <= DEMO_END
+        : p.finish <= endDate
           ? 'completed'
-          : p.start <= DEMO_END && p.role !== 'stalled'
+          : p.start <= endDate && p.role !== 'stalled'
             ? 'construction'
             : 'preparation';
     if (phase === p.phase) continue;

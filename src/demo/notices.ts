@@ -1,4 +1,4 @@
-import type { YearMonth } from '../domain/periods.ts';
+import { formatYearMonth, type YearMonth } from '../domain/periods.ts';
 import type { Ctx } from '../server/context.ts';
 import type { Db } from '../server/db.ts';
 import { listNoticeProposals } from '../server/modules/supervision-notices/notice-proposals.ts';
@@ -10,6 +10,7 @@ import {
 } from '../server/modules/supervision-notices/supervision-notices.service.ts';
 import { evaluateMonth } from '../server/modules/warnings/warnings.service.ts';
 import { DEMO_PROJECTS, UNITS } from './catalog.ts';
+import { type DemoShift, NO_SHIFT, shiftDate, shiftPeriod } from './demo-shift.ts';
 
 const at = (iso: string, hour = 10) =>
   new Date(`${iso}T${String(hour).padStart(2, '0')}:00:00+08:00`);
@@ -44,7 +45,10 @@ export async function loadNoticesDemo(
   db: Db,
   officeId: number,
   unitIds: Map<string, number>,
+  shift: DemoShift = NO_SHIFT,
 ): Promise<{ notices: number }> {
+  const day = (iso: string) => shiftDate(shift, iso);
+  const periodOf = (ym: YearMonth) => shiftPeriod(shift, ym);
   const coord = (iso: string): Ctx => ({
     actor: { id: 'demo-coord', name: '统筹科 李明', role: 'coordinator', officeId, unitId: null },
     now: at(iso),
@@ -136,28 +140,29 @@ export async function loadNoticesDemo(
 
   // The latest months: October's red warning supervised and answered, awaiting verification;
   // November's supervised in December and not answered by its deadline (escalated).
-  const [oct] = await red({ year: 2024, month: 10 }, '2024-11-12');
+  const october = periodOf({ year: 2024, month: 10 });
+  const [oct] = await red(october, day('2024-11-12'));
   if (oct) {
-    const { n, unit } = await issue(
-      oct.code,
-      { year: 2024, month: 10 },
-      '2024-11-12',
-      '2024-11-29',
-    );
-    await answerNotice(db, reporter(unit, '2024-11-26'), n.id, {
+    const { n, unit } = await issue(oct.code, october, day('2024-11-12'), day('2024-11-29'));
+    await answerNotice(db, reporter(unit, day('2024-11-26')), n.id, {
       measures: MEASURES[3]!,
       version: n.version,
     });
   }
   // November: a red warning if there is a new one, else the first project proposed for
   // supervision after months of 提请关注 (escalation as data, the same one click)
-  const [nov] = await red({ year: 2024, month: 11 }, '2024-12-11');
+  const november = periodOf({ year: 2024, month: 11 });
+  const [nov] = await red(november, day('2024-12-11'));
   const proposed = nov
     ? null
-    : (await listNoticeProposals(db, coord('2024-12-11'), { month: '2024-11' })).items.find(
+    : (
+        await listNoticeProposals(db, coord(day('2024-12-11')), {
+          month: formatYearMonth(november),
+        })
+      ).items.find(
         (p) => !taken.has(p.code) && unitOf.has(p.code) && unitOf.get(p.code) !== UNITS.office,
       );
   const novCode = nov?.code ?? proposed?.code;
-  if (novCode) await issue(novCode, { year: 2024, month: 11 }, '2024-12-11', '2024-12-25');
+  if (novCode) await issue(novCode, november, day('2024-12-11'), day('2024-12-25'));
   return { notices: made };
 }

@@ -9,7 +9,8 @@ import {
   reportRectificationDone,
   sendBackRectification,
 } from '../server/modules/rectifications/rectifications.service.ts';
-import { DEMO_PROJECTS, UNITS } from './catalog.ts';
+import { DEMO_PROJECTS, type DemoProject, UNITS } from './catalog.ts';
+import { type DemoShift, NO_SHIFT, shiftDate, shiftText } from './demo-shift.ts';
 
 /**
  * The demo's rectification tasks: one round of inspection feedback to the office in late 2024,
@@ -17,7 +18,9 @@ import { DEMO_PROJECTS, UNITS } from './catalog.ts';
  * by step. By the end of 2024 most are closed, one awaits verification, two are in progress,
  * one is not yet answered, and one is past its deadline, so every state of the loop shows.
  */
-export const DEMO_RECTIFICATION_SOURCE = '2024年区委第二巡察组对科学城开发建设署巡察反馈意见';
+export const rectificationSource = (year: number) =>
+  `${year}年区委第二巡察组对科学城开发建设署巡察反馈意见`;
+export const DEMO_RECTIFICATION_SOURCE = rectificationSource(2024);
 const ISSUED_ON = '2024-08-26';
 
 type Step = [action: RectificationAction, on: string, text: string];
@@ -186,7 +189,11 @@ export async function loadRectificationsDemo(
   officeId: number,
   projectIds: Map<string, number>,
   unitIds: Map<string, number>,
+  shift: DemoShift = NO_SHIFT,
+  alive: (p: DemoProject) => boolean = () => true,
 ): Promise<{ rectifications: number }> {
+  const day = (iso: string) => shiftDate(shift, iso);
+  const issuedOn = day(ISSUED_ON);
   const coord = (iso: string): Ctx => ({
     actor: { id: 'demo-coord', name: '统筹科 李明', role: 'coordinator', officeId, unitId: null },
     now: at(iso, 10),
@@ -203,26 +210,28 @@ export async function loadRectificationsDemo(
   });
   const projectOf = (unit: keyof typeof UNITS, n: number | undefined) => {
     if (n === undefined) return null;
-    const p = DEMO_PROJECTS.filter((d) => d.unit === UNITS[unit])[n];
+    const p = DEMO_PROJECTS.filter((d) => d.unit === UNITS[unit] && alive(d))[n];
     return p ? (projectIds.get(p.code) ?? null) : null;
   };
   const created = await createRectifications(
     db,
-    coord(ISSUED_ON),
+    coord(issuedOn),
     TASKS.map((task) => ({
       source: 'inspection' as const,
-      sourceName: DEMO_RECTIFICATION_SOURCE,
+      sourceName: rectificationSource(Number(issuedOn.slice(0, 4))),
       finding: task.finding,
       measures: task.measures,
       responsibleUnitId: unitIds.get(UNITS[task.unit])!,
       projectId: projectOf(task.unit, task.project),
-      issuedOn: ISSUED_ON,
-      deadline: task.deadline,
+      issuedOn,
+      deadline: day(task.deadline),
     })),
   );
   for (const [i, task] of TASKS.entries()) {
     const id = created[i]!.id;
-    for (const [action, on, text] of task.steps) {
+    for (const [action, written, writtenText] of task.steps) {
+      const on = day(written);
+      const text = shiftText(shift, writtenText);
       const ctx = RECTIFICATION_ACTOR[action] === 'unit' ? reporter(task.unit, on) : coord(on);
       if (action === 'answer') await answerRectification(db, ctx, id, { progress: text });
       if (action === 'report_done') await reportRectificationDone(db, ctx, id, { evidence: text });
