@@ -165,5 +165,14 @@ export async function refreshStaleLevels(
         });
     }
   }
+  // A bulk refresh (a new month, changed thresholds, a large import) changes what the planner
+  // must know of this table at once: planned from statistics taken before it (1 row for the
+  // month), an area filter's join ran as 3.5 million comparisons, 324 ms instead of 28 ms at
+  // 10,000 projects on PostgreSQL. ANALYZE samples, so it stays cheap; autovacuum comes later
+  // and PGlite has none.
+  if (rows.length >= BULK_REFRESH) await db.execute(sql`analyze ${projectMonthLevels}`);
   return rows.length;
 }
+
+/** Rows written by one refresh past which the planner's statistics are refreshed with them. */
+const BULK_REFRESH = 500;
