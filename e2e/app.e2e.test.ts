@@ -13,6 +13,7 @@ import './coordination.suite.ts';
 import './forms.suite.ts';
 import './figures.suite.ts';
 import './documents.suite.ts';
+import './present.suite.ts';
 
 // Before every suite's own set-up: the set-up starts the server in the background.
 beforeAll(() => demoOfficeReady(inject('baseURL')));

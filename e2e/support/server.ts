@@ -80,13 +80,20 @@ async function waitFor(url: string, server: ChildProcess, ms: number) {
  */
 export async function startDemoServer(
   port?: number,
+  /** the day the demo office is loaded as of (TIAODU_DEMO_TODAY); the run's pinned day if unset */
+  demoToday?: string,
 ): Promise<{ baseURL: string; stop: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tiaodu-e2e-'));
   // Always the fresh PGlite directory, never a DATABASE_URL from the surroundings.
   const { DATABASE_URL: _db, TEST_DATABASE_URL: _test, ...rest } = process.env;
   // Test mode, not development: the demo's accounts and every journey's log-in hash at the
   // test cost (crypto.ts) instead of 128 MiB each; nothing else reads NODE_ENV=test.
-  const env = { ...rest, LOG_LEVEL: 'warn', NODE_ENV: 'test' };
+  const env = {
+    ...rest,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'test',
+    ...(demoToday ? { TIAODU_DEMO_TODAY: demoToday } : {}),
+  };
   try {
     await exec(tsx, [cli, 'demo', '--data-dir', dataDir], { cwd: root, env });
   } catch (e) {

@@ -342,6 +342,7 @@ export const en: Messages = {
     view: 'View',
     noProjects:
       'Your unit has no projects to report on this month (finished, in use, or with no plan for the year)',
+    overdueTitle: 'Overdue, not handed in for {{month}}: {{count}}. Please file them now',
     returnedTitle: 'Returned reports',
     returnedHelp: 'Fix them as the reason says and submit again.',
     formTitle: '{{project}} · report for {{month}}',

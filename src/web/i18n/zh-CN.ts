@@ -331,6 +331,7 @@ export const zhCN = {
     view: '查看',
     noProjects:
       '您的单位本月没有需要填报的项目（已竣工、已投用或本年度没有投资计划的项目不需填报）',
+    overdueTitle: '{{month}}月报尚未报送（{{count}}个项目），已逾期，请尽快填报',
     returnedTitle: '被退回的月报',
     returnedHelp: '请按退回原因修改后重新提交。',
     formTitle: '{{project}} · {{month}}月报',

@@ -4,6 +4,7 @@ import { Alert, Button, Card, Col, DatePicker, Flex, Row, Space, Tag, Typography
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import type { DispatchCounts } from '../../../contracts/dispatch-counts.ts';
 import {
   compareYearMonth,
   formatYearMonth,
@@ -43,6 +44,13 @@ export default function MyReportsPage() {
   const lastMonth = useQuery({
     queryKey: ['reports', 'month', formatYearMonth(prev)],
     queryFn: () => api<Report[]>('/reports', { query: { ...prev, pageSize: 500 } }),
+  });
+  // Last month's reports not handed in (missing, a draft, or returned), counted by the server
+  // over this unit's projects: late now, so they are shown above this month's cards.
+  const overdue = useQuery({
+    queryKey: ['dispatch', 'counts', 'mine', formatYearMonth(prev)],
+    queryFn: () =>
+      api<DispatchCounts>('/dispatch/counts', { query: { through: formatYearMonth(prev) } }),
   });
   const returned = useQuery({
     queryKey: ['reports', 'returned'],
@@ -148,6 +156,26 @@ export default function MyReportsPage() {
           </Space>
         }
       />
+      {(overdue.data?.notReported ?? 0) > 0 && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t('reporting.overdueTitle', {
+            month: monthLabel(prev, lang),
+            count: overdue.data!.notReported,
+          })}
+          description={
+            <Space wrap size={[16, 4]}>
+              {overdue.data!.notReportedProjects.map((p) => (
+                <Link key={p.projectId} to={formPath(p, formatYearMonth(prev))}>
+                  {p.name}
+                </Link>
+              ))}
+            </Space>
+          }
+        />
+      )}
       {otherReturned.length > 0 && (
         <Alert
           type="error"

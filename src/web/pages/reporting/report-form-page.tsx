@@ -139,6 +139,8 @@ export default function ReportFormPage() {
       setRestored(null);
       queryClient.setQueryData(['reports', 'one', pid, ym], saved);
       void queryClient.invalidateQueries({ queryKey: ['reports'] });
+      // the counts of reports not handed in (my reports page, the dashboard) move with it
+      void queryClient.invalidateQueries({ queryKey: ['dispatch'] });
       if (submit) setSubmitted(true);
       else message.success(t('reporting.draftSaved'));
     },
