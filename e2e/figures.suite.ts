@@ -6,7 +6,15 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { DESKTOP, launch, PHONE, person, settled, shot } from './support/browser.ts';
+import {
+  DESKTOP,
+  launch,
+  PHONE,
+  person,
+  settled,
+  shot,
+  submitReportForm,
+} from './support/browser.ts';
 
 const baseURL = inject('baseURL');
 let browser: Browser;
@@ -57,12 +65,7 @@ describe('figures that agree everywhere', () => {
     const r = reporter.page;
     await r.goto(`/report/${encodeURIComponent(project.code)}/${month}`);
     await r.getByTestId('investment').fill('12.5');
-    await r.getByTestId('submit-report').click();
-    await r
-      .locator('.ant-modal-confirm')
-      .getByRole('button', { name: /确\s*定/ })
-      .click();
-    await r.getByText('已提交，待审核').waitFor();
+    await submitReportForm(r);
 
     const after = (await (
       await leader.context.request.get('/api/dispatch/default-period')

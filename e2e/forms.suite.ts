@@ -6,7 +6,15 @@
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { DESKTOP, launch, PHONE, person, settled, shot } from './support/browser.ts';
+import {
+  DESKTOP,
+  launch,
+  PHONE,
+  person,
+  settled,
+  shot,
+  submitReportForm,
+} from './support/browser.ts';
 
 const baseURL = inject('baseURL');
 let browser: Browser;
@@ -80,19 +88,7 @@ describe('forms and lists', () => {
       .locator('input[type="file"]')
       .setInputFiles({ name: '现场.jpg', mimeType: 'image/jpeg', buffer: photo });
     await r.getByTestId('report-photo').first().waitFor();
-    await r.getByTestId('submit-report').click();
-    // Waited on by its answer, so a refusal fails with the server's words, not a bare timeout.
-    const submitted = r.waitForResponse(
-      (res) => res.request().method() === 'POST' && /\/api\/reports\/\d+\/submit$/.test(res.url()),
-      { timeout: 90_000 },
-    );
-    await r
-      .locator('.ant-modal-confirm')
-      .getByRole('button', { name: /确\s*定/ })
-      .click();
-    const answer = await submitted;
-    expect(answer.status(), await answer.text()).toBe(200);
-    await r.getByText('已提交，待审核').waitFor();
+    await submitReportForm(r);
 
     // The reviewer expands the row: the thumbnail is there, and opens large.
     const c = coordinator.page;

@@ -18,6 +18,7 @@ import {
   person,
   SCREEN,
   shot,
+  submitReportForm,
 } from './support/browser.ts';
 
 const baseURL = inject('baseURL');
@@ -113,12 +114,7 @@ describe('the monthly cycle', () => {
     await r.getByLabel(/形象进度（%）/).fill('88');
     await r.getByLabel('形象进度说明').fill('主体结构施工，完成年度投资');
     await shot(r, 'report-form-phone-zh');
-    await r.getByTestId('submit-report').click();
-    await r
-      .locator('.ant-modal-confirm')
-      .getByRole('button', { name: /确\s*定/ })
-      .click();
-    await r.getByText('已提交，待审核').waitFor();
+    await submitReportForm(r);
     await shot(r, 'report-submitted-phone-zh');
 
     // 2. The coordinator returns it with a reason.
@@ -135,12 +131,7 @@ describe('the monthly cycle', () => {
     await card.getByTestId('report-open').click();
     await r.getByTestId('return-reason').waitFor();
     await r.getByLabel('形象进度说明').fill('主体结构施工，完成年度投资；照片已补充');
-    await r.getByTestId('submit-report').click();
-    await r
-      .locator('.ant-modal-confirm')
-      .getByRole('button', { name: /确\s*定/ })
-      .click();
-    await r.getByText('已提交，待审核').waitFor();
+    await submitReportForm(r);
 
     // 4. The coordinator approves.
     await c.goto('/review');

@@ -133,3 +133,37 @@ export async function settled(page: Page) {
 export async function shot(page: Page, name: string, fullPage = false) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
 }
+
+/**
+ * Submits the open report form as a reporter does (提交审核, then 确定) and waits for the
+ * server's answers to the save and the submit. A refusal fails with the server's own words
+ * and a screenshot (e2e/screenshots/failed-submit.png), not a bare timeout; a slow machine
+ * gets the time it needs (CI has failed here twice on a 30 s wait, with no more to go on).
+ */
+export async function submitReportForm(page: Page) {
+  const answer = (path: RegExp) =>
+    page.waitForResponse((res) => res.request().method() === 'POST' && path.test(res.url()), {
+      timeout: 120_000,
+    });
+  const saved = answer(/\/api\/reports$/);
+  const submitted = answer(/\/api\/reports\/\d+\/submit$/);
+  await page.getByTestId('submit-report').click();
+  await page
+    .locator('.ant-modal-confirm')
+    .getByRole('button', { name: /确\s*定/ })
+    .click();
+  for (const [step, pending] of [
+    ['save', saved],
+    ['submit', submitted],
+  ] as const) {
+    const res = await pending.catch(async (e: Error) => {
+      await shot(page, 'failed-submit', true);
+      throw new Error(`no answer to the report's ${step}: ${e.message}`);
+    });
+    if (res.status() !== 200) {
+      await shot(page, 'failed-submit', true);
+      throw new Error(`the report's ${step} answered ${res.status()}: ${await res.text()}`);
+    }
+  }
+  await page.getByText('已提交，待审核').waitFor({ timeout: 60_000 });
+}
