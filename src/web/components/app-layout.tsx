@@ -36,7 +36,7 @@ import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useAuth, useCapabilities, useUser } from '../auth.tsx';
-import { type Lang, rememberLang } from '../i18n/index.ts';
+import { type Lang, rememberLang, switchLanguage } from '../i18n/index.ts';
 import type { Action } from '../types.ts';
 import { InboxBell } from './inbox-bell.tsx';
 import { PageSpinner } from './states.tsx';
@@ -208,7 +208,7 @@ export function LanguageSwitch({ dark }: { dark?: boolean }) {
       ]}
       onChange={(lang) => {
         rememberLang(lang);
-        void i18n.changeLanguage(lang);
+        void switchLanguage(lang);
       }}
       style={dark ? { background: 'rgba(255,255,255,.12)' } : undefined}
       data-testid="lang-switch"
