@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { queryRows } from '../src/server/db.ts';
 import { createTestApp } from './test-app.ts';
+import { testDbKind } from './test-db.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 beforeAll(async () => {
@@ -95,3 +97,11 @@ it('is ready only while the database answers with every migration applied', asyn
   // the process itself still answers
   expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
 });
+
+it.runIf(testDbKind === 'postgres')(
+  'runs its PostgreSQL connections without JIT compilation (db.ts)',
+  async () => {
+    const rows = await queryRows<{ jit: string }>(t.database.db, sql`show jit`);
+    expect(rows[0]?.jit).toBe('off');
+  },
+);

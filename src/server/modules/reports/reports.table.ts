@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   index,
   integer,
@@ -44,6 +45,11 @@ export const monthlyReports = pgTable(
   (t) => [
     uniqueIndex('monthly_reports_project_month').on(t.projectId, t.year, t.month),
     index('monthly_reports_office_period').on(t.officeId, t.year, t.month, t.status),
+    // The staleness rule's lookups (approvedHistories): the latest approved progress figure and
+    // the run of equal ones, without walking past reports that carry none.
+    index('monthly_reports_approved_progress')
+      .on(t.projectId, t.year, t.month)
+      .where(sql`status = 'approved' and progress_percent is not null`),
   ],
 );
 

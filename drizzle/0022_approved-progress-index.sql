@@ -1,0 +1,1 @@
+CREATE INDEX "monthly_reports_approved_progress" ON "monthly_reports" USING btree ("project_id","year","month") WHERE status = 'approved' and progress_percent is not null;
