@@ -7,6 +7,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { formatYearMonth, isoDateOf, previousMonth, yearMonthOf } from '../src/domain/periods.ts';
 import { DESKTOP, launch, logIn, PHONE, person, settled, shot } from './support/browser.ts';
 import { startDemoServer } from './support/server.ts';
 
@@ -15,12 +16,9 @@ type Counts = {
   notReportedProjects: { code: string; name: string }[];
 };
 
-const cst = new Date(Date.now() + 8 * 3_600_000);
-const today = cst.toISOString().slice(0, 10);
-const lastMonth = (() => {
-  const [y, m] = today.split('-').map(Number);
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
-})();
+const now = new Date();
+const today = isoDateOf(now);
+const lastMonth = formatYearMonth(previousMonth(yearMonthOf(now)));
 
 let browser: Browser;
 let server: { baseURL: string; stop: () => Promise<void> };

@@ -1,5 +1,6 @@
 import type { ActionItemInput, ActivityInput } from '../contracts/coordination.ts';
 import { ACTION_ITEM_ACTOR, type ActionItemAction } from '../domain/action-item-workflow.ts';
+import { addDays } from '../domain/periods.ts';
 import type { ProblemCategory } from '../domain/problem-workflow.ts';
 import type { Ctx } from '../server/context.ts';
 import type { Db } from '../server/db.ts';
@@ -61,8 +62,6 @@ function prng(seed: number) {
   };
 }
 
-const addDays = (iso: string, days: number) =>
-  new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const at = (iso: string, hour = 10) =>
   new Date(`${iso}T${String(hour).padStart(2, '0')}:00:00+08:00`);
 const maxDate = (a: string, b: string) => (a > b ? a : b);

@@ -2,9 +2,11 @@ import { Decimal } from 'decimal.js';
 import { count, eq } from 'drizzle-orm';
 import { STANDARD_MILESTONES } from '../domain/milestones.ts';
 import {
+  addDays,
   compareYearMonth,
   isValidIsoDate,
   monthEnd,
+  previousMonth,
   type YearMonth,
   yearMonthOf,
 } from '../domain/periods.ts';
@@ -136,9 +138,7 @@ const SEED_END: YearMonth = { year: 2024, month: 12 };
  * reports are being filed and reviewed now), never before the seed's 2024-12.
  */
 export function demoEnd(today: Date): YearMonth {
-  const now = yearMonthOf(today);
-  const prev =
-    now.month === 1 ? { year: now.year - 1, month: 12 } : { ...now, month: now.month - 1 };
+  const prev = previousMonth(yearMonthOf(today));
   return compareYearMonth(prev, SEED_END) < 0 ? SEED_END : prev;
 }
 
@@ -294,8 +294,7 @@ export async function loadDemo(
   let reports = 0;
   // Reviewed one by one through the workflow: the key month of the seed for the six-key
   // projects, and the last two months; every other month arrives as approved history.
-  const beforeEnd =
-    end.month === 1 ? { year: end.year - 1, month: 12 } : { ...end, month: end.month - 1 };
+  const beforeEnd = previousMonth(end);
   const isMonth = (ym: YearMonth, year: number, month: number) =>
     ym.year === year && ym.month === month;
   const workflowMonth = (p: DemoProject, year: number, month: number) =>
@@ -673,8 +672,6 @@ const addMonths = (iso: string, months: number) => {
   d.setUTCMonth(d.getUTCMonth() + months);
   return d.toISOString().slice(0, 10);
 };
-const addDays = (iso: string, days: number) =>
-  new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** Milestones whose actual date is not on time: the slips behind the seed's warnings. */
 const SLIPS: Record<DemoProject['role'], { kind: string; actual: string | null } | undefined> = {

@@ -1,4 +1,4 @@
-import { daysBetween, type YearMonth } from '../domain/periods.ts';
+import { addDays, daysBetween, type YearMonth } from '../domain/periods.ts';
 
 /**
  * How far the demo's "latest months" (the coordination loop of Q4 2024: meetings, action
@@ -21,8 +21,7 @@ export function demoShift(end: YearMonth): DemoShift {
 export const NO_SHIFT: DemoShift = { days: 0, months: 0 };
 
 export function shiftDate(s: DemoShift, iso: string): string {
-  if (s.days === 0) return iso;
-  return new Date(Date.parse(`${iso}T00:00:00Z`) + s.days * 86_400_000).toISOString().slice(0, 10);
+  return addDays(iso, s.days);
 }
 
 export function shiftPeriod(s: DemoShift, { year, month }: YearMonth): YearMonth {

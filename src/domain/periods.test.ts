@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addDays,
   compareYearMonth,
   daysBetween,
   formatYearMonth,
@@ -9,6 +10,7 @@ import {
   monthEnd,
   parseYearMonth,
   periodMonths,
+  previousMonth,
   yearMonthOf,
 } from './periods.ts';
 
@@ -204,5 +206,19 @@ describe('periodMonths', () => {
   it('covers the whole year whatever the index', () => {
     expect(periodMonths('year')).toEqual({ from: 1, to: 12 });
     expect(periodMonths('year', 3)).toEqual({ from: 1, to: 12 });
+  });
+});
+
+describe('addDays and previousMonth', () => {
+  it('moves an ISO date by whole days across month, year and leap day', () => {
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2024-12-31', 1)).toBe('2025-01-01');
+    expect(addDays('2025-03-01', -1)).toBe('2025-02-28');
+    expect(addDays('2024-12-01', 0)).toBe('2024-12-01');
+  });
+
+  it('takes the month before, across the year boundary', () => {
+    expect(previousMonth({ year: 2026, month: 11 })).toEqual({ year: 2026, month: 10 });
+    expect(previousMonth({ year: 2027, month: 1 })).toEqual({ year: 2026, month: 12 });
   });
 });

@@ -101,8 +101,3 @@ export function dateTime(iso: string | null | undefined): string {
   const d = new Date(new Date(iso).getTime() + 8 * 3_600_000);
   return d.toISOString().slice(0, 16).replace('T', ' ');
 }
-
-/** The month before, across a year boundary. */
-export function previousMonth({ year, month }: YearMonth): YearMonth {
-  return month === 1 ? { year: year - 1, month: 12 } : { year, month: month - 1 };
-}

@@ -17,7 +17,7 @@ import {
   type NoticeAction,
   type NoticeStatus,
 } from '../../../domain/notice-workflow.ts';
-import { formatYearMonth, isoDateOf, parseYearMonth } from '../../../domain/periods.ts';
+import { addDays, formatYearMonth, isoDateOf, parseYearMonth } from '../../../domain/periods.ts';
 import type { Ctx } from '../../context.ts';
 import type { Db } from '../../db.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -66,9 +66,6 @@ const forbidden = () =>
 
 /** How long a unit has by default to answer a notice issued from a warning. */
 const DEFAULT_DAYS_TO_ANSWER = 15;
-
-const addDays = (iso: string, days: number) =>
-  new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * The escalation rule of `isEscalated` (domain/notice-workflow.ts) as SQL, for list filters and

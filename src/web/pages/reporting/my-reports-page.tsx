@@ -9,6 +9,7 @@ import {
   compareYearMonth,
   formatYearMonth,
   parseYearMonth,
+  previousMonth,
   yearMonthOf,
 } from '../../../domain/periods.ts';
 import { api } from '../../api.ts';
@@ -17,7 +18,7 @@ import { useLang } from '../../components/level-tag.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { EmptyState, ErrorState, PageSpinner } from '../../components/states.tsx';
 import { StatusTag } from '../../components/status-tag.tsx';
-import { monthLabel, pct, previousMonth, wanText } from '../../format.ts';
+import { monthLabel, pct, wanText } from '../../format.ts';
 import type { Project, ProjectPage, Report } from '../../types.ts';
 
 /** 本月填报: one card per project of the reporter's unit, with what is due and one big button. */
