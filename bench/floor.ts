@@ -31,10 +31,22 @@ export async function hasLevelTable(db: Db): Promise<boolean> {
 }
 
 let levelTable: boolean | undefined;
+let groupTable = false;
 /** Decides once per process which floor applies (call before timing). */
-export async function prepareFloor(db: Db): Promise<'stored levels' | 'levels computed in SQL'> {
+export async function prepareFloor(
+  db: Db,
+): Promise<'stored levels' | 'stored levels and group sums' | 'levels computed in SQL'> {
   levelTable = await hasLevelTable(db);
-  return levelTable ? 'stored levels' : 'levels computed in SQL';
+  const [r] = await rows(
+    db,
+    sql`select to_regclass('public.group_month_sums') is not null as present`,
+  );
+  groupTable = levelTable && r?.present === true;
+  return groupTable
+    ? 'stored levels and group sums'
+    : levelTable
+      ? 'stored levels'
+      : 'levels computed in SQL';
 }
 
 function standings(
@@ -120,6 +132,7 @@ export function floorDispatch(
   today: string,
   f: FloorFilter = {},
 ) {
+  if (groupTable) return floorFromGroupSums(db, officeId, period, f);
   return rows(
     db,
     sql`with ${standings(officeId, period, today, f)},
@@ -178,3 +191,71 @@ const computed = (officeId: number, period: { year: number; month: number }) => 
       left join warning_snapshots w on w.office_id = ${officeId} and w.project_id = pj.id
         and w.year = ${period.year} and w.month = ${period.month} and w.override_level is not null
     `;
+
+/**
+ * The same figures where the schema keeps the money per area, tag set and month
+ * (group_month_sums, issue 12): the level counts from one pass over the projects and their
+ * stored levels, the money from the group rows, joined per group and re-added as above.
+ */
+function floorFromGroupSums(
+  db: Db,
+  officeId: number,
+  period: { year: number; month: number },
+  f: FloorFilter,
+) {
+  const where = [sql`p.office_id = ${officeId}`, sql`p.archived_at is null`];
+  const gWhere = [sql`g.office_id = ${officeId}`, sql`g.year = ${period.year}`];
+  if (f.area) {
+    where.push(sql`a.name = ${f.area}`);
+    gWhere.push(sql`a.name = ${f.area}`);
+  }
+  if (f.tag) {
+    where.push(sql`${f.tag} = any(p.tags)`);
+    gWhere.push(sql`${f.tag} = any(g.tags)`);
+  }
+  const at = (col: string, m: number) => `sum(${col}) filter (where g.month = ${m})`;
+  const m = period.month;
+  return rows(
+    db,
+    sql`with lv as (
+      select coalesce(p.area_id, 0) as area_id, p.tags, count(*) as projects,
+        count(*) filter (where level = 'green') as green,
+        count(*) filter (where level = 'yellow') as yellow,
+        count(*) filter (where level = 'red') as red
+      from (
+        select p.area_id, p.tags, coalesce(w.override_level, l.computed_level) as level
+        from projects p
+        left join areas a on a.id = p.area_id
+        left join project_month_levels l on l.project_id = p.id
+          and l.year = ${period.year} and l.month = ${period.month}
+        left join warning_snapshots w on w.project_id = p.id
+          and w.year = ${period.year} and w.month = ${period.month}
+        where ${sql.join(where, sql` and `)}
+      ) p
+      group by 1, 2
+    ),
+    money as (
+      select g.area_id as m_area, g.tags as m_tags, ${sql.raw(`${at('g.planned_projects', m)} as planned,
+        ${at('g.annual_target', m)} as annual, ${at('g.timing_target', m)} as timing,
+        ${at('g.actual_cumulative', m)} as actual,
+        ${at('g.initial_annual_target', m)} as initial_annual,
+        ${at('g.initial_timing_target', m)} as initial_timing,
+        ${MONTHS.map((k) => `${at('g.timing_target', k + 1)} as t${k}`).join(', ')},
+        ${MONTHS.map((k) => `${at('g.actual_cumulative', k + 1)} as a${k}`).join(', ')}`)}
+      from group_month_sums g left join areas a on a.id = g.area_id
+      where ${sql.join(gWhere, sql` and `)}
+      group by 1, 2
+    ),
+    g as (
+      select coalesce(a.name, '未分片区') as area, lv.tags, lv.projects, lv.green, lv.yellow,
+        lv.red, money.*
+      from lv left join money on money.m_area = lv.area_id and money.m_tags = lv.tags
+      left join areas a on a.id = lv.area_id
+    )
+    select 'total' as kind, null as key, ${SUMS}, ${SERIES} from g
+    union all
+    select 'area', area, ${SUMS}, null, null from g group by area
+    union all
+    select 'tag', tag, ${SUMS}, null, null from g cross join unnest(g.tags) as tag group by tag`,
+  );
+}

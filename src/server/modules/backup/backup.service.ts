@@ -17,7 +17,7 @@ const READABLE = new Set(['tiaodu-backup-1', FORMAT]);
  * Tables derived from the others (levels.table.ts): left out of a backup, rebuilt on first read
  * after a restore, so a restore never carries a cache computed under other inputs.
  */
-const DERIVED = new Set(['project_month_levels', 'project_standing_versions']);
+const DERIVED = new Set(['project_month_levels', 'project_standing_versions', 'group_month_sums']);
 
 /**
  * Every application table of the public schema, parents before children (by foreign keys), so

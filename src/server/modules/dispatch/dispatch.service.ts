@@ -26,7 +26,7 @@ import {
   standingsFrom,
 } from './levels.service.ts';
 import { projectMonthLevels } from './levels.table.ts';
-import { projectYearRollups } from './rollups.table.ts';
+import { groupMonthSums, projectYearRollups } from './rollups.table.ts';
 
 // The answer's shape is the contract's (src/contracts/dispatch.ts), so the route's response
 // schema and this code cannot drift apart.
@@ -129,7 +129,7 @@ type GroupRow = Sums & {
  * S-curve's monthly sums and how many of its level rows are stale. Areas, tags, totals and the
  * curve are then exact Decimal sums of these rows, so they agree by construction.
  */
-async function groupSums(
+export async function groupSums(
   db: Db,
   ctx: Ctx,
   key: LevelKey,
@@ -155,6 +155,94 @@ async function groupSums(
 }
 
 /**
+ * Whether the group sums (group_month_sums) answer this reader's money figures: they hold every
+ * non-archived project of the office by area and tag set, so they serve a reader who sees the
+ * whole office under no filter, an area or a tag. A reporter's unit, and the other filters,
+ * are added up from the roll-ups project by project (groupSums).
+ */
+function groupTableServes(ctx: Ctx, filter: ProjectFilter): boolean {
+  if (ctx.actor.role === 'reporter') return false;
+  const { area: _a, areaId: _i, tag: _t, ...rest } = filter;
+  return Object.values(rest).every((v) => v === undefined || v === '');
+}
+
+/**
+ * groupSums() in one statement that reads no project's arrays: the counts and levels per area
+ * and tag set from the projects (a row each, no roll-up), the money from group_month_sums (12
+ * rows per group, pivoted into the month's sums and the S-curve). One statement, so both halves
+ * are read in one snapshot.
+ */
+export async function groupSumsFromTable(
+  db: Db,
+  ctx: Ctx,
+  key: LevelKey,
+  filter: ProjectFilter,
+): Promise<GroupRow[]> {
+  const { year, month } = key.period;
+  const at = (col: SQL, m: number) =>
+    sql`coalesce(sum(${col}) filter (where g.month = ${sql.raw(String(m))}), 0)::text`;
+  const series = sql.join(
+    MONTHS.flatMap((m) => [
+      sql`${at(sql`g.timing_target`, m + 1)} as ${sql.identifier(`t${m}`)}`,
+      sql`${at(sql`g.actual_cumulative`, m + 1)} as ${sql.identifier(`a${m}`)}`,
+    ]),
+    sql`, `,
+  );
+  const where = [sql`g.office_id = ${ctx.actor.officeId}`, sql`g.year = ${year}`];
+  if (filter.areaId) where.push(sql`g.area_id = ${filter.areaId}`);
+  if (filter.area) where.push(sql`ga.name = ${filter.area}`);
+  if (filter.tag) where.push(sql`${filter.tag} = any(g.tags)`);
+  return queryRows<GroupRow>(
+    db,
+    sql`with lv as (
+          select coalesce(projects.area_id, 0) as area_key, projects.tags as tags,
+            count(*)::int as "projects",
+            count(*) filter (where ${finalLevelSql} = 'green')::int as "green",
+            count(*) filter (where ${finalLevelSql} = 'yellow')::int as "yellow",
+            count(*) filter (where ${finalLevelSql} = 'red')::int as "red",
+            count(*) filter (where ${staleSql(key)})::int as "stale",
+            count(*) filter (where ${staleDataSql})::int as "staleData"
+          ${standingsFrom(ctx, key, filter, { rollups: false })}
+          group by 1, 2
+        ),
+        money as (
+          select g.area_id as area_key, g.tags as tags,
+            coalesce(sum(g.planned_projects) filter (where g.month = ${month}), 0)::int as "plannedProjects",
+            ${at(sql`g.annual_target`, month)} as "annual",
+            ${at(sql`g.timing_target`, month)} as "timing",
+            ${at(sql`g.actual_cumulative`, month)} as "actual",
+            ${at(sql`g.initial_annual_target`, month)} as "initialAnnual",
+            ${at(sql`g.initial_timing_target`, month)} as "initialTiming",
+            ${series}
+          from ${groupMonthSums} g left join areas ga on ga.id = g.area_id
+          where ${sql.join(where, sql` and `)}
+          group by 1, 2
+        )
+        select areas.name as "area", lv.tags as "tags", lv."projects", lv."green", lv."yellow",
+          lv."red", lv."stale", lv."staleData",
+          coalesce(money."plannedProjects", 0) as "plannedProjects",
+          ${sql.join(
+            ['annual', 'timing', 'actual', 'initialAnnual', 'initialTiming'].map(
+              (c) => sql`coalesce(money.${sql.identifier(c)}, '0') as ${sql.identifier(c)}`,
+            ),
+            sql`, `,
+          )},
+          ${sql.join(
+            MONTHS.flatMap((m) =>
+              [`t${m}`, `a${m}`].map(
+                (c) => sql`coalesce(money.${sql.identifier(c)}, '0') as ${sql.identifier(c)}`,
+              ),
+            ),
+            sql`, `,
+          )}
+        from lv
+        left join money on money.area_key = lv.area_key and money.tags = lv.tags
+        left join areas on areas.id = lv.area_key
+        order by areas.sort_order nulls last, areas.id nulls last`,
+  );
+}
+
+/**
  * The dispatch figures (调度数据) for a year through a month: totals, by area, by tag, the
  * S-curve series, warning counts, the flagged projects with reasons and overdue milestones.
  * Sums and counts are set-based SQL over the roll-ups and the stored levels (a request reads a
@@ -172,13 +260,24 @@ export async function dispatchFigures(
   const filter = opts.filter ?? {};
   const limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
   const key = await levelKey(db, ctx, period);
-  const groups = await readWithFreshLevels(
+  // The three reads at once: the flagged list reads the stored levels too, so when the sums
+  // found stale ones, all three are read again after the refresh.
+  const [groups, flagged, overdue] = await readWithFreshLevels(
     db,
     ctx,
     key,
     filter,
-    () => groupSums(db, ctx, key, filter),
-    (rows) => rows.reduce((n, g) => n + g.stale, 0),
+    () =>
+      parallelReads(
+        db,
+        () =>
+          groupTableServes(ctx, filter)
+            ? groupSumsFromTable(db, ctx, key, filter)
+            : groupSums(db, ctx, key, filter),
+        () => flaggedProjects(db, ctx, key, filter, limit),
+        () => overdueMilestones(db, ctx, key, filter, limit),
+      ),
+    ([rows]) => rows.reduce((n, g) => n + g.stale, 0),
   );
   let total = ZERO;
   let staleCount = 0;
@@ -199,11 +298,6 @@ export async function dispatchFigures(
   }
   const flaggedCount = total.yellow + total.red;
   const totals = figuresOf(total);
-  const [flagged, overdue] = await parallelReads(
-    db,
-    () => flaggedProjects(db, ctx, key, filter, Math.min(limit, flaggedCount)),
-    () => overdueMilestones(db, ctx, key, filter, limit),
-  );
 
   return {
     year: period.year,
@@ -253,7 +347,8 @@ async function flaggedProjects(
       ...r,
       projectId: Number(r.projectId),
       overrideReason: r.overrideReason ?? null,
-      reasons: r.reasons.filter((x) => x.level !== 'green'),
+      // null where the level row is missing: read before a refresh, and read again after it
+      reasons: (r.reasons ?? []).filter((x) => x.level !== 'green'),
     }))
     .sort(worstFirst);
 }

@@ -1,5 +1,12 @@
+import { Decimal } from 'decimal.js';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../../test/test-app.ts';
+import { systemActor } from '../offices/offices.service.ts';
+import type { ProjectFilter } from '../projects/projects.service.ts';
+import { groupSums, groupSumsFromTable } from './dispatch.service.ts';
+import { levelKey } from './levels.service.ts';
+import { verifyRollups } from './rollups.service.ts';
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers are checked value by value
@@ -563,5 +570,105 @@ describe('GET /api/projects/:code/months/:year (one rate, computed once)', () =>
     const bad = await call('GET', '/api/projects/D-M/months/20x6');
     expect(bad.status).toBe(400);
     expect(bad.raw).toContain('year');
+  });
+});
+
+describe('group sums kept by the database (issue 12)', () => {
+  const system = () => ({ actor: systemActor(t.officeId), now: t.clock.now });
+  /** each group's row, as both ways read it, in one order and with amounts normalised */
+  async function both(filter: ProjectFilter, month: number) {
+    const key = await levelKey(t.database.db, system(), { year: 2026, month });
+    const norm = (rows: Record<string, unknown>[]) =>
+      rows
+        .map((r) =>
+          Object.fromEntries(
+            Object.entries(r).map(([k, v]) => [
+              k,
+              typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? new Decimal(v).toFixed(2) : v,
+            ]),
+          ),
+        )
+        .sort((a, b) =>
+          JSON.stringify([a.area, a.tags]).localeCompare(JSON.stringify([b.area, b.tags])),
+        );
+    return {
+      table: norm(await groupSumsFromTable(t.database.db, system(), key, filter)),
+      projects: norm(await groupSums(t.database.db, system(), key, filter)),
+    };
+  }
+  async function expectSame() {
+    for (const filter of [
+      {},
+      { area: 'D甲片区' },
+      { area: 'D乙片区' },
+      { tag: '六重' },
+      { tag: '市投市建' },
+    ]) {
+      for (const month of [1, 6, 12]) {
+        const { table, projects } = await both(filter, month);
+        expect(table, `${JSON.stringify(filter)} month ${month}`).toEqual(projects);
+      }
+    }
+    expect((await verifyRollups(t.database.db, t.officeId, t.clock.now)).differences).toEqual([]);
+  }
+  async function patch(code: string, body: object) {
+    const current = (await call('GET', `/api/projects/${code}`)).body;
+    const res = await call('PATCH', `/api/projects/${code}`, { ...body, version: current.version });
+    expect(res.status, res.raw).toBe(200);
+  }
+
+  it('give every group the same figures as adding up the projects, through moves, archiving and approvals', async () => {
+    const { table } = await both({}, 6);
+    expect(table.length).toBeGreaterThan(3);
+    await expectSame();
+    const cloud = (await call('GET', `/api/projects/D-3`)).body.areaId;
+    await patch('D-1', { areaId: cloud });
+    await expectSame();
+    await patch('D-1', { tags: ['六重'] });
+    await expectSame();
+    await patch('D-2', { areaId: null, tags: [] });
+    await expectSame();
+    await archive('D-3', true);
+    await expectSame();
+    await archive('D-ARC', false);
+    await expectSame();
+    await report('D-5', 9, '42.42', 'approved');
+    const d5 = (await call('GET', '/api/projects/D-5/plans/2026')).body;
+    await plan('D-5', '250', Array(12).fill('250'), { reason: '调增', version: d5.version });
+    await expectSame();
+    // put things back as the other tests found them
+    await archive('D-ARC', true);
+    await archive('D-3', false);
+    const core = (await call('GET', `/api/projects/D-ARC`)).body.areaId;
+    await patch('D-2', { areaId: core, tags: ['六重'] });
+    await patch('D-1', { areaId: core, tags: ['六重', '市投市建'] });
+    await expectSame();
+  });
+
+  it('are what the dashboard answers: the same figures under a filter the table cannot serve', async () => {
+    // a unit filter goes project by project; no unit set anywhere here, so "no unit" would not
+    // work: compare one area both ways through the service instead
+    const key = await levelKey(t.database.db, system(), { year: 2026, month: 6 });
+    const fast = await groupSumsFromTable(t.database.db, system(), key, { area: 'D甲片区' });
+    const slow = await groupSums(t.database.db, system(), key, { area: 'D甲片区', q: 'D-' });
+    const total = (rows: { actual: string }[]) =>
+      rows.reduce((s, r) => s.plus(r.actual), new Decimal(0)).toFixed(2);
+    expect(total(fast)).toBe(total(slow));
+    expect(Number(total(fast))).toBeGreaterThan(0);
+  });
+
+  it('rollup verify names a group whose sums were changed behind its back', async () => {
+    await t.database.db.execute(
+      sql`update group_month_sums set actual_cumulative = actual_cumulative + 1
+          where year = 2026 and month = 6 and 'D甲片区' = (select name from areas where id = area_id)`,
+    );
+    const { differences } = await verifyRollups(t.database.db, t.officeId, t.clock.now);
+    expect(differences.length).toBeGreaterThan(0);
+    expect(differences[0]).toMatch(/^D甲片区 \[.*\] 2026-06: 分组汇总与项目汇总不符/);
+    await t.database.db.execute(
+      sql`update group_month_sums set actual_cumulative = actual_cumulative - 1
+          where year = 2026 and month = 6 and 'D甲片区' = (select name from areas where id = area_id)`,
+    );
+    expect((await verifyRollups(t.database.db, t.officeId, t.clock.now)).differences).toEqual([]);
   });
 });

@@ -2,12 +2,16 @@ import { and, type Column, isNull, type SQL, sql } from 'drizzle-orm';
 import { isoDateOf, type YearMonth } from '../../../domain/periods.ts';
 import { latenessAsOf, type WarningThresholds } from '../../../domain/warning-rules.ts';
 import type { Ctx } from '../../context.ts';
-import type { Db } from '../../db.ts';
+import { type Db, queryRows } from '../../db.ts';
 import { projectScope } from '../../policy.ts';
 import { systemActor } from '../offices/offices.service.ts';
 import { type ProjectFilter, projectFilterSql } from '../projects/projects.service.ts';
 import { projects } from '../projects/projects.table.ts';
-import { evaluateMonth, getThresholds } from '../warnings/warnings.service.ts';
+import {
+  evaluateMonth,
+  getThresholds,
+  type ProjectStanding,
+} from '../warnings/warnings.service.ts';
 import { warningSnapshots } from '../warnings/warnings.table.ts';
 import { projectMonthLevels, projectStandingVersions } from './levels.table.ts';
 import { projectYearRollups } from './rollups.table.ts';
@@ -49,13 +53,13 @@ export function plannedSum(value: SQL | Column): SQL {
 /**
  * The FROM and WHERE every set-based dispatch query shares: the actor's non-archived projects
  * under the filter, with their names, the year's roll-up, the month's stored level and the
- * coordinator's override. `stale` marks a level row that no longer counts (see levels.table.ts).
+ * coordinator's override (`rollups: false` leaves the roll-up out). `stale` marks a level row that no longer counts (see levels.table.ts).
  */
 export function standingsFrom(
   ctx: Ctx,
   key: LevelKey,
   filter: ProjectFilter = {},
-  opts: { unitNames?: boolean } = {},
+  opts: { unitNames?: boolean; categoryNames?: boolean; rollups?: boolean } = {},
 ): SQL {
   const { year, month } = key.period;
   const where = and(
@@ -67,9 +71,9 @@ export function standingsFrom(
   // is a lookup per project on every dashboard request.
   return sql`from projects
     left join areas on areas.id = projects.area_id
-    ${filter.category ? sql`left join categories on categories.id = projects.category_id` : sql``}
+    ${filter.category || opts.categoryNames ? sql`left join categories on categories.id = projects.category_id` : sql``}
     ${filter.unit || opts.unitNames ? sql`left join units on units.id = projects.owner_unit_id` : sql``}
-    left join ${projectYearRollups} on ${projectYearRollups.projectId} = projects.id and ${projectYearRollups.year} = ${year}
+    ${opts.rollups === false ? sql`` : sql`left join ${projectYearRollups} on ${projectYearRollups.projectId} = projects.id and ${projectYearRollups.year} = ${year}`}
     left join ${projectStandingVersions} on ${projectStandingVersions.projectId} = projects.id
     left join ${projectMonthLevels} on ${projectMonthLevels.projectId} = projects.id
       and ${projectMonthLevels.year} = ${year} and ${projectMonthLevels.month} = ${month}
@@ -93,6 +97,50 @@ export function staleSql(key: LevelKey): SQL {
     or ${projectMonthLevels.standingVersion} <> coalesce(${projectStandingVersions.version}, 0)
     or ${projectMonthLevels.thresholdsVersion} <> ${key.thresholdsVersion}
     or ${projectMonthLevels.asOf} <> ${key.asOf})`;
+}
+
+/** A project's standing for a month as the warnings list shows it (no roll-up). */
+export type StoredStanding = Omit<ProjectStanding, 'rollup'>;
+
+/**
+ * Every project's standing for a month from the stored levels and reasons, the rule run only
+ * for the rows gone stale (readWithFreshLevels): what evaluateMonth() would answer, without
+ * running the rule over the whole office on every read of the warnings list. In the rule's
+ * order (area, then code).
+ */
+export async function storedStandings(
+  db: Db,
+  ctx: Ctx,
+  opts: { period: YearMonth; filter?: ProjectFilter },
+): Promise<StoredStanding[]> {
+  const filter = opts.filter ?? {};
+  const key = await levelKey(db, ctx, opts.period);
+  type Row = StoredStanding & { stale: boolean };
+  const read = () =>
+    queryRows<Row>(
+      db,
+      sql`select projects.id as "projectId", projects.code as "code", projects.name as "name",
+          areas.name as "area", categories.name as "category", units.name as "ownerUnit",
+          projects.owner_unit_id as "ownerUnitId", projects.tags as "tags",
+          ${projectMonthLevels.computedLevel} as "computedLevel",
+          ${projectMonthLevels.reasons} as "reasons",
+          ${warningSnapshots.overrideLevel} as "overrideLevel",
+          case when ${warningSnapshots.overrideLevel} is not null
+            then ${warningSnapshots.overrideReason} end as "overrideReason",
+          ${finalLevelSql} as "level", ${staleSql(key)} as "stale"
+        ${standingsFrom(ctx, key, filter, { unitNames: true, categoryNames: true, rollups: false })}
+        order by areas.sort_order, areas.id, projects.code`,
+    );
+  const rows = await readWithFreshLevels(db, ctx, key, filter, read, (answer) =>
+    answer.reduce((n, r) => n + (r.stale ? 1 : 0), 0),
+  );
+  return rows.map(({ stale: _, ...r }) => ({
+    ...r,
+    projectId: Number(r.projectId),
+    ownerUnitId: r.ownerUnitId === null ? null : Number(r.ownerUnitId),
+    overrideLevel: r.overrideLevel ?? null,
+    overrideReason: r.overrideReason ?? null,
+  }));
 }
 
 /**

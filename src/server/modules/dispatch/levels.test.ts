@@ -3,9 +3,10 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../../test/test-app.ts';
 import { isoDateOf, parseYearMonth } from '../../../domain/periods.ts';
-import { latenessAsOf, milestoneLateness } from '../../../domain/warning-rules.ts';
+import { latenessAsOf, milestoneLateness, worstFirst } from '../../../domain/warning-rules.ts';
 import { milestones } from '../milestones/milestones.table.ts';
 import { systemActor } from '../offices/offices.service.ts';
+import { evaluateMonth } from '../warnings/warnings.service.ts';
 import { dispatchFigures } from './dispatch.service.ts';
 import { projectMonthLevels } from './levels.table.ts';
 import { verifyRollups } from './rollups.service.ts';
@@ -34,7 +35,18 @@ const linear = (step: number) => Array.from({ length: 12 }, (_, i) => String(ste
  */
 async function expectCountsFresh(month: string) {
   const d = await call('GET', `/api/dispatch?through=${month}`);
-  const fresh: Json[] = await call('GET', `/api/warnings?month=${month}`);
+  // the rule run afresh over every project; the warnings list (stored levels too) must say the same
+  const fresh = (
+    await evaluateMonth(
+      t.database.db,
+      { actor: systemActor(t.officeId), now: t.clock.now },
+      { period: parseYearMonth(month)! },
+    )
+  )
+    .map(({ rollup: _, ...s }) => s)
+    .sort(worstFirst);
+  const listed: Json[] = await call('GET', `/api/warnings?month=${month}`);
+  expect(listed.map(({ notice: _, canIssueNotice: __, ...s }: Json) => s)).toEqual(fresh);
   const counts = { green: 0, yellow: 0, red: 0 } as Record<string, number>;
   for (const s of fresh) counts[s.level]++;
   expect(d.warnings).toEqual(counts);

@@ -2,7 +2,7 @@ import { and, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import { isoDateOf } from '../../../domain/periods.ts';
 import { buildRollup, diffRollup, type Rollup, type RollupPlan } from '../../../domain/rollup.ts';
 import { latenessAsOf } from '../../../domain/warning-rules.ts';
-import type { Db } from '../../db.ts';
+import { type Db, queryRows } from '../../db.ts';
 import { parallelReads } from '../../parallel-reads.ts';
 import { systemActor } from '../offices/offices.service.ts';
 import { investmentPlans } from '../plans/plans.table.ts';
@@ -11,7 +11,7 @@ import { monthlyReports } from '../reports/reports.table.ts';
 import { evaluateMonth } from '../warnings/warnings.service.ts';
 import { warningSettings } from '../warnings/warnings.table.ts';
 import { projectMonthLevels, projectStandingVersions } from './levels.table.ts';
-import { projectYearRollups } from './rollups.table.ts';
+import { groupMonthSums, projectYearRollups } from './rollups.table.ts';
 
 type Key = string; // `${projectId}:${year}`
 
@@ -153,8 +153,57 @@ export async function verifyRollups(
     if (!seen.has(key))
       differences.push(`project ${f.projectId} ${f.year}: 缺少汇总 / roll-up missing`);
   }
+  differences.push(...(await verifyGroupSums(db, officeId)));
   differences.push(...(await verifyLevels(db, officeId, now)));
   return { checked: fresh.size, differences };
+}
+
+/**
+ * group_month_sums against the stored roll-ups (checked above against the raw rows) added up
+ * afresh: every group, year and month whose sums differ. A row whose sums are all zero (its
+ * projects moved away) equals a missing one.
+ */
+async function verifyGroupSums(db: Db, officeId: number | undefined): Promise<string[]> {
+  const scope = officeId === undefined ? sql`true` : sql`office_id = ${officeId}`;
+  const rows = await queryRows<{
+    area: string | null;
+    tags: string[];
+    year: number;
+    month: number;
+  }>(
+    db,
+    sql`with fresh as (
+          select y.office_id, y.year, coalesce(p.area_id, 0) as area_id, p.tags, m.month,
+            count(*)::int as planned_projects, sum(y.annual_target) as annual_target,
+            sum(y.initial_annual_target) as initial_annual_target,
+            coalesce(sum((y.timing_targets ->> (m.month - 1))::numeric), 0) as timing_target,
+            coalesce(sum((y.initial_timing_targets ->> (m.month - 1))::numeric), 0) as initial_timing_target,
+            coalesce(sum((y.actual_cumulative ->> (m.month - 1))::numeric), 0) as actual_cumulative
+          from ${projectYearRollups} y
+          join projects p on p.id = y.project_id and p.archived_at is null
+          cross join generate_series(1, 12) as m(month)
+          where y.has_plan and ${officeId === undefined ? sql`true` : sql`y.office_id = ${officeId}`}
+          group by 1, 2, 3, 4, 5
+        ),
+        stored as (select * from ${groupMonthSums} where ${scope})
+        select a.name as "area", coalesce(f.tags, s.tags) as "tags",
+          coalesce(f.year, s.year) as "year", coalesce(f.month, s.month) as "month"
+        from fresh f
+        full join stored s on s.office_id = f.office_id and s.year = f.year
+          and s.area_id = f.area_id and s.tags = f.tags and s.month = f.month
+        left join areas a on a.id = coalesce(f.area_id, s.area_id)
+        where coalesce(f.planned_projects, 0) <> coalesce(s.planned_projects, 0)
+          or coalesce(f.annual_target, 0) <> coalesce(s.annual_target, 0)
+          or coalesce(f.initial_annual_target, 0) <> coalesce(s.initial_annual_target, 0)
+          or coalesce(f.timing_target, 0) <> coalesce(s.timing_target, 0)
+          or coalesce(f.initial_timing_target, 0) <> coalesce(s.initial_timing_target, 0)
+          or coalesce(f.actual_cumulative, 0) <> coalesce(s.actual_cumulative, 0)
+        order by 3, 4, 1, 2`,
+  );
+  return rows.map(
+    (r) =>
+      `${r.area ?? '未分片区'} [${r.tags.join('、')}] ${r.year}-${String(r.month).padStart(2, '0')}: 分组汇总与项目汇总不符 / group sums differ from the roll-ups`,
+  );
 }
 
 /** Each stored level that would be counted today, against evaluateMonth() run now. */

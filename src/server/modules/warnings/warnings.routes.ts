@@ -6,10 +6,10 @@ import { thresholdsOutput, warningsOutput, warningsQuery } from '../../../contra
 import { parseYearMonth } from '../../../domain/periods.ts';
 import { worstFirst } from '../../../domain/warning-rules.ts';
 import type { RouteDeps } from '../../app.ts';
+import { storedStandings } from '../dispatch/levels.service.ts';
 import { getProjectByCode } from '../projects/projects.service.ts';
 import { withNoticeLinks } from '../supervision-notices/supervision-notices.service.ts';
 import {
-  evaluateMonth,
   getThresholds,
   overrideInput,
   overrideWarning,
@@ -33,12 +33,10 @@ export async function warningRoutes(app: FastifyInstance, { db }: RouteDeps) {
     },
     async (req) => {
       const { month, level, ...filter } = req.query;
-      const all = await evaluateMonth(db, req.ctx, { period: month, filter });
+      // the stored levels, the rule run only for projects changed since (levels.service.ts)
+      const all = await storedStandings(db, req.ctx, { period: month, filter });
       // worst first: the list's order is decided here, once, so it follows every override
-      const list = all
-        .filter((s) => !level || s.level === level)
-        .sort(worstFirst)
-        .map(({ rollup: _r, ...s }) => s);
+      const list = all.filter((s) => !level || s.level === level).sort(worstFirst);
       // each warning shows its supervision notice, and whether the caller may issue one
       return withNoticeLinks(db, req.ctx, month, list);
     },
