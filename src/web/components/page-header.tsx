@@ -1,6 +1,7 @@
-import { Breadcrumb, Flex, Typography } from 'antd';
+import { Breadcrumb, Flex } from 'antd';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
+import { Muted, PageTitle } from './text.tsx';
 
 /** Title, breadcrumb and the page's actions, the same on every work page. */
 export function PageHeader({
@@ -24,10 +25,8 @@ export function PageHeader({
       )}
       <Flex justify="space-between" align="center" wrap gap={12}>
         <div>
-          <Typography.Title level={3} style={{ margin: 0 }}>
-            {title}
-          </Typography.Title>
-          {subtitle && <Typography.Text type="secondary">{subtitle}</Typography.Text>}
+          <PageTitle>{title}</PageTitle>
+          {subtitle && <Muted>{subtitle}</Muted>}
         </div>
         {extra && (
           <Flex gap={8} wrap>

@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { Badge, Card, Typography } from 'antd';
+import { Badge, Card } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
+import { Muted } from '../../components/text.tsx';
 import type { ActionItemPage } from './coordination-types.ts';
 
 /**
@@ -37,9 +38,7 @@ export function OverdueActionItems({ projectId }: { projectId?: number }) {
       }
     >
       {!q.data || q.data.items.length === 0 ? (
-        <Typography.Text type="secondary">
-          {q.data ? t('inbox.overdueItemsEmpty') : ''}
-        </Typography.Text>
+        <Muted>{q.data ? t('inbox.overdueItemsEmpty') : ''}</Muted>
       ) : (
         <div className="flag-list" style={{ maxHeight: 240 }}>
           {q.data.items.map((item) => (

@@ -1,18 +1,6 @@
 import { DesktopOutlined, FileWordOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import {
-  Badge,
-  Button,
-  Card,
-  Col,
-  Flex,
-  Row,
-  Segmented,
-  Select,
-  Space,
-  Tooltip,
-  Typography,
-} from 'antd';
+import { Badge, Button, Card, Col, Flex, Row, Segmented, Select, Space, Tooltip } from 'antd';
 import { type KeyboardEvent, lazy, type ReactNode, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -25,6 +13,7 @@ import { EChart, loadCharts } from '../../components/echart.tsx';
 import { LevelDot, LevelTag, reasonText, useLang } from '../../components/level-tag.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { EmptyState, ErrorState, PageSpinner } from '../../components/states.tsx';
+import { Muted, WarningParagraph } from '../../components/text.tsx';
 import { LEVEL_TEXT, levelBadgeStyle, monthLabel, pct, wanText, yi } from '../../format.ts';
 import { useAreas, useCategories, useUnits } from '../../queries.ts';
 import type { Dispatch } from '../../types.ts';
@@ -64,7 +53,7 @@ export function FilterBar({
   if (!years.includes(filters.year)) years.push(filters.year);
   const item = (label: string, node: ReactNode) => (
     <Space size={4}>
-      <Typography.Text type="secondary">{label}</Typography.Text>
+      <Muted>{label}</Muted>
       {node}
     </Space>
   );
@@ -203,7 +192,7 @@ function Kpi({
     >
       {/* The card's name is what it shows (WCAG 2.5.3), followed by the hint for screen readers. */}
       {onOpen && <span className="sr-only">{t('dashboard.clickHint')}</span>}
-      <Typography.Text type="secondary">{title}</Typography.Text>
+      <Muted>{title}</Muted>
       <Tooltip title={hover}>
         <div className="kpi-value">
           {value}
@@ -328,9 +317,7 @@ export default function DashboardPage() {
         }
       />
       <FilterBar filters={filters} setFilters={setFilters} tags={tags} />
-      {d.plannedProjects === 0 && (
-        <Typography.Paragraph type="warning">{t('dashboard.noPlan')}</Typography.Paragraph>
-      )}
+      {d.plannedProjects === 0 && <WarningParagraph>{t('dashboard.noPlan')}</WarningParagraph>}
       <Row gutter={[16, 16]}>
         <Col xs={12} md={8} xl={5}>
           <Kpi
@@ -497,7 +484,7 @@ export default function DashboardPage() {
             }
           >
             {d.overdueMilestones.length === 0 ? (
-              <Typography.Text type="secondary">{t('dashboard.overdueEmpty')}</Typography.Text>
+              <Muted>{t('dashboard.overdueEmpty')}</Muted>
             ) : (
               <div className="flag-list" style={{ maxHeight: 240 }}>
                 {d.overdueMilestones.map((o) => (
@@ -552,7 +539,7 @@ export default function DashboardPage() {
             }
           >
             {notReported.length === 0 ? (
-              <Typography.Text type="secondary">{t('dashboard.notReportedEmpty')}</Typography.Text>
+              <Muted>{t('dashboard.notReportedEmpty')}</Muted>
             ) : (
               <div className="flag-list" style={{ maxHeight: 240 }}>
                 {notReported.map((f) => (
@@ -600,7 +587,7 @@ function FlaggedList({ d }: { d: Dispatch }) {
   const { t } = useTranslation();
   const lang = useLang();
   if (d.flagged.length === 0) {
-    return <Typography.Text type="secondary">{t('dashboard.flaggedEmpty')}</Typography.Text>;
+    return <Muted>{t('dashboard.flaggedEmpty')}</Muted>;
   }
   return (
     <div

@@ -1,11 +1,12 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Card, Flex, Typography } from 'antd';
+import { Card, Flex } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ForecastResult } from '../../../contracts/forecast.ts';
 import { formatYearMonth } from '../../../domain/periods.ts';
 import { api } from '../../api.ts';
 import { EChart } from '../../components/echart.tsx';
+import { Muted } from '../../components/text.tsx';
 import { wanText, yi } from '../../format.ts';
 import { useLatestMonth } from '../../queries.ts';
 import type { Dispatch } from '../../types.ts';
@@ -46,13 +47,11 @@ export function ForecastCard({ filters }: { filters: DispatchFilters }) {
       style={{ marginBottom: 16 }}
       data-testid="forecast-card"
     >
-      {f && f.expected === null && (
-        <Typography.Text type="secondary">{t('forecast.noHistory')}</Typography.Text>
-      )}
+      {f && f.expected === null && <Muted>{t('forecast.noHistory')}</Muted>}
       {f && f.expected !== null && (
         <Flex wrap gap={32} align="baseline">
           <div title={`${wanText(f.expected)} ${t('unit.wan')}`}>
-            <Typography.Text type="secondary">{t('forecast.expected')}</Typography.Text>
+            <Muted>{t('forecast.expected')}</Muted>
             <div>
               <span
                 className="num"
@@ -64,22 +63,22 @@ export function ForecastCard({ filters }: { filters: DispatchFilters }) {
               {t('unit.yi')}
             </div>
             {month < 12 && (
-              <Typography.Text type="secondary" className="num">
+              <Muted className="num">
                 {t('forecast.range', { low: yi(f.low), high: yi(f.high) })}
-              </Typography.Text>
+              </Muted>
             )}
           </div>
           <div title={`${wanText(f.gap)} ${t('unit.wan')}`}>
-            <Typography.Text type="secondary">{t('forecast.gap')}</Typography.Text>
+            <Muted>{t('forecast.gap')}</Muted>
             <div className="num" style={{ fontSize: 18 }} data-testid="forecast-gap">
               {gapText(f.gap!, t, (v) => `${yi(v)}${t('unit.yiInline')}`)}
             </div>
           </div>
-          <Typography.Text type="secondary" style={{ flex: 1, minWidth: 200 }}>
+          <Muted style={{ flex: 1, minWidth: 200 }}>
             {month >= 12
               ? t('forecast.yearOver')
               : t('forecast.basis', { years: f.historyYears.join('、'), samples: f.samples })}
-          </Typography.Text>
+          </Muted>
         </Flex>
       )}
     </Card>
@@ -131,7 +130,7 @@ export function ProjectForecastLine({ code, year }: { code: string; year: number
   const p = q.data?.projects[0];
   if (!running || !p) return null;
   if (p.expected === null) {
-    return <Typography.Text type="secondary">{t('forecast.noHistory')}</Typography.Text>;
+    return <Muted>{t('forecast.noHistory')}</Muted>;
   }
   return (
     <span
