@@ -20,8 +20,8 @@ import { createDb, refreshPlannerStats } from '../src/server/db.ts';
 import { users } from '../src/server/modules/accounts/accounts.table.ts';
 import { createUser } from '../src/server/modules/accounts/user-admin.service.ts';
 import { dispatchFigures } from '../src/server/modules/dispatch/dispatch.service.ts';
+import { storedStandings } from '../src/server/modules/dispatch/levels.service.ts';
 import { ensureOffice, systemActor } from '../src/server/modules/offices/offices.service.ts';
-import { evaluateMonth } from '../src/server/modules/warnings/warnings.service.ts';
 import { generateOffice, NOW, PERIOD, THROUGH } from './data.ts';
 import { type FloorFilter, floorDispatch, floorWarnings, prepareFloor } from './floor.ts';
 import { answer, BENCH_DIR, interleaved, peakRssMB, rssMB, type Stat, stat } from './lib.ts';
@@ -184,7 +184,7 @@ for (const size of SIZES) {
   const w = await interleaved(
     {
       http: () => get(`/api/warnings?month=${THROUGH}`),
-      service: () => evaluateMonth(db, ctx, { period: PERIOD }),
+      service: () => storedStandings(db, ctx, { period: PERIOD }),
       floor: () => floorWarnings(db, office.id, PERIOD, today),
     },
     RUNS,

@@ -256,11 +256,14 @@ default 10), \`BENCH_FIGURE_SECONDS\` (at most this long per figure, default 30;
   with a logged-in coordinator's session cookie, (b) \`dispatchFigures()\`, (c) the floor: one
   SQL statement on the same connection giving the totals, by area and by tag (annual target,
   timing target and cumulative actual for the month, the start-of-year plan, project counts),
-  the warning counts with each project's level computed in SQL from the roll-up, the
-  milestones, the month's overrides and the thresholds, and the 12-month S-curve sums. The
-  floor does not build the flagged list's sentences or the overdue milestones list.
-- **Warnings**: \`evaluateMonth()\` for every project against one floor statement returning each
-  project's final level with the facts it rests on.
+  the warning counts, and the 12-month S-curve sums, from the best source the schema has: the
+  money from the group sums (\`group_month_sums\`) and each project's stored level where those
+  tables exist, else from every project's roll-up with its level computed in SQL from the
+  roll-up, the milestones, the month's overrides and the thresholds. The floor does not build
+  the flagged list or the overdue milestones list.
+- **Warnings**: what \`GET /api/warnings\` runs (\`storedStandings()\`: every project's stored
+  level and reasons, the rule run for rows gone stale) against one floor statement returning
+  each project's final level with the facts it rests on.
 - **Import**: a 5,000-project workbook (ledger, 2025 plans, 12 months of figures, 2
   milestones each) through \`importWorkbook()\` into a fresh PGlite, against exceljs loading
   the same file alone; each in a process of its own, whose peak RSS is reported.

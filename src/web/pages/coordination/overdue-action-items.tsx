@@ -6,6 +6,17 @@ import { api } from '../../api.ts';
 import { Muted } from '../../components/text.tsx';
 import type { ActionItemPage } from './coordination-types.ts';
 
+/** The first page of overdue action items; a page may call it early to start the request. */
+export function useOverdueActionItems(projectId?: number) {
+  return useQuery({
+    queryKey: ['action-items', { overdue: true, projectId, page: 1 }],
+    queryFn: () =>
+      api<ActionItemPage>('/action-items', {
+        query: { overdue: 'true', projectId, page: 1, pageSize: 10 },
+      }),
+  });
+}
+
 /**
  * The overdue action items (逾期交办事项), red, the longest overdue first as the server lists
  * them: on the dashboard, so an overdue item is seen where the figures are read, not only in its
@@ -13,13 +24,7 @@ import type { ActionItemPage } from './coordination-types.ts';
  */
 export function OverdueActionItems({ projectId }: { projectId?: number }) {
   const { t } = useTranslation();
-  const q = useQuery({
-    queryKey: ['action-items', { overdue: true, projectId, page: 1 }],
-    queryFn: () =>
-      api<ActionItemPage>('/action-items', {
-        query: { overdue: 'true', projectId, page: 1, pageSize: 10 },
-      }),
-  });
+  const q = useOverdueActionItems(projectId);
   const all = `/action-items?overdue=true`;
   return (
     <Card

@@ -17,9 +17,12 @@ import { Muted, WarningParagraph } from '../../components/text.tsx';
 import { LEVEL_TEXT, levelBadgeStyle, monthLabel, pct, wanText, yi } from '../../format.ts';
 import { useAreas, useCategories, useUnits } from '../../queries.ts';
 import type { Dispatch } from '../../types.ts';
-import { OverdueActionItems } from '../coordination/overdue-action-items.tsx';
+import {
+  OverdueActionItems,
+  useOverdueActionItems,
+} from '../coordination/overdue-action-items.tsx';
 import { donutOption, groupBarsOption } from './chart-options.ts';
-import { ForecastCard, ForecastSCurve } from './forecast-card.tsx';
+import { ForecastCard, ForecastSCurve, useForecast } from './forecast-card.tsx';
 import {
   type DispatchFilters,
   dispatchQuery,
@@ -233,6 +236,10 @@ export default function DashboardPage() {
     queryFn: ({ signal }) => api<string[]>('/projects/tags', { signal }),
   });
   const tags = tagList.data ?? [];
+  // Asked for with the figures, not after them: the cards below mount only once the figures
+  // arrive, and their own requests (the same keys) would otherwise start a round trip later.
+  useForecast(filters);
+  useOverdueActionItems();
 
   const d = dispatch.data;
   if (!filters || (dispatch.isPending && !d)) return <PageSpinner />;
