@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { eq } from 'drizzle-orm';
 import Fastify from 'fastify';
+import { DISPATCH_LIST_LIMIT } from '../src/contracts/dispatch.ts';
 import { isoDateOf } from '../src/domain/periods.ts';
 import { buildApp } from '../src/server/app.ts';
 import { createDb, refreshPlannerStats } from '../src/server/db.ts';
@@ -165,7 +166,13 @@ for (const size of SIZES) {
     const xs = await interleaved(
       {
         http: () => get(`/api/dispatch?through=${THROUGH}${f.query}`),
-        service: () => dispatchFigures(db, ctx, { period: PERIOD, filter: f.filter }),
+        // as the route calls it: the lists cut at what the page shows, the counts whole
+        service: () =>
+          dispatchFigures(db, ctx, {
+            period: PERIOD,
+            filter: f.filter,
+            limit: DISPATCH_LIST_LIMIT,
+          }),
         floor: () => floorDispatch(db, office.id, PERIOD, today, f.filter),
       },
       RUNS,
