@@ -120,7 +120,9 @@ export async function setThresholds(
  * rows they show with milestoneLateness() itself; levels.test.ts holds the two together.
  */
 export function lateAtSql(asOf: string): SQL {
-  return sql`(${milestones.plannedDate} < ${asOf} and (${milestones.actualDate} is null or ${milestones.actualDate} > ${asOf}))`;
+  // Written as two ranges so each arm reads its own index (milestones.table.ts).
+  return sql`((${milestones.actualDate} is null and ${milestones.plannedDate} < ${asOf})
+    or (${milestones.actualDate} > ${asOf} and ${milestones.plannedDate} < ${asOf}))`;
 }
 
 type HistoryRow = {

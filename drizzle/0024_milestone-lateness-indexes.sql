@@ -1,0 +1,2 @@
+CREATE INDEX "milestones_open_planned" ON "milestones" USING btree ("planned_date") WHERE actual_date is null;--> statement-breakpoint
+CREATE INDEX "milestones_actual" ON "milestones" USING btree ("actual_date");
