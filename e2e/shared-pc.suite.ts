@@ -53,7 +53,15 @@ describe('a shared PC', () => {
     // click swallows the click (seen once in CI on a loaded machine): open the menu again then.
     for (let attempt = 1; !/\/login/.test(p.page.url()); attempt++) {
       await p.page.getByTestId('user-menu').click();
-      await p.page.getByRole('menuitem', { name: '退出登录' }).click();
+      // the item may vanish while Playwright waits for it to settle (seen in CI): try again
+      const clicked = await p.page
+        .getByRole('menuitem', { name: '退出登录' })
+        .click({ timeout: 10_000 })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (!clicked && attempt < 3) continue;
       try {
         await p.page.waitForURL(/\/login/, { timeout: 10_000 });
       } catch (e) {

@@ -148,10 +148,26 @@ export async function submitReportForm(page: Page) {
   const saved = answer(/\/api\/reports$/);
   const submitted = answer(/\/api\/reports\/\d+\/submit$/);
   await page.getByTestId('submit-report').click();
-  await page
-    .locator('.ant-modal-confirm')
-    .getByRole('button', { name: /确\s*定/ })
-    .click();
+  const ok = page.locator('.ant-modal-confirm').getByRole('button', { name: /确\s*定/ });
+  const saveSent = () =>
+    page
+      .waitForRequest((req) => req.method() === 'POST' && /\/api\/reports$/.test(req.url()), {
+        timeout: 20_000,
+      })
+      .then(
+        () => true,
+        () => false,
+      );
+  let sent = saveSent();
+  await ok.click();
+  // A click the busy page swallowed leaves the dialog open and idle (seen in CI once, with
+  // the dialog still asking after two minutes): click it again; never while it is saving.
+  for (let attempt = 1; !(await sent) && attempt <= 2; attempt++) {
+    if (!(await ok.isVisible())) break;
+    if ((await ok.getAttribute('class'))?.includes('ant-btn-loading')) break;
+    sent = saveSent();
+    await ok.click();
+  }
   for (const [step, pending] of [
     ['save', saved],
     ['submit', submitted],

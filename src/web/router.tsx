@@ -96,13 +96,16 @@ export function preloadPage(pathname: string) {
 }
 
 /**
- * Once a signed-in reader's first page has drawn and the browser is idle, fetches the
+ * Once a coordinator's or leader's first page has drawn and the browser is idle, fetches the
  * dashboard's code and the chart library: the most usual next click then waits only for its
  * figures, not for 250 KB of scripts to arrive and compile.
  */
 function usePrefetchDashboard() {
   const { session } = useAuth();
-  const reader = session.status === 'authenticated' && session.capabilities.actions.read;
+  // Only for those whose home is the dashboard: a reporter on a phone opens it rarely, and the
+  // download would compete with the form they came to fill.
+  const reader =
+    session.status === 'authenticated' && homePath(session.capabilities) === '/dashboard';
   useEffect(() => {
     if (!reader) return;
     const start = () => {
