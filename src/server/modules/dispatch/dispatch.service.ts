@@ -109,9 +109,18 @@ export function sumsSql(i: number): SQL {
     ${plannedSum(monthOf(projectYearRollups.actualCumulative, i))} as "actual",
     ${plannedSum(projectYearRollups.initialAnnualTarget)} as "initialAnnual",
     ${plannedSum(monthOf(projectYearRollups.initialTimingTargets, i))} as "initialTiming",
-    count(*) filter (where ${finalLevelSql} = 'green')::int as "green",
+    ${LEVEL_COUNTS}`;
+}
+
+/** A group's projects by final level (the override wins), over standingsFrom(). */
+const LEVEL_COUNTS = sql`count(*) filter (where ${finalLevelSql} = 'green')::int as "green",
     count(*) filter (where ${finalLevelSql} = 'yellow')::int as "yellow",
     count(*) filter (where ${finalLevelSql} = 'red')::int as "red"`;
+
+/** A group's level rows that no longer count, and projects whose data the staleness rule flags. */
+function staleCounts(key: LevelKey): SQL {
+  return sql`count(*) filter (where ${staleSql(key)})::int as "stale",
+    count(*) filter (where ${staleDataSql})::int as "staleData"`;
 }
 
 const NO_AREA = '未分片区';
@@ -145,9 +154,7 @@ export async function groupSums(
   return queryRows<GroupRow>(
     db,
     sql`select areas.name as "area", projects.tags as "tags",
-          ${sumsSql(key.period.month - 1)},
-          count(*) filter (where ${staleSql(key)})::int as "stale",
-          count(*) filter (where ${staleDataSql})::int as "staleData", ${series}
+          ${sumsSql(key.period.month - 1)}, ${staleCounts(key)}, ${series}
         ${standingsFrom(ctx, key, filter)}
         group by areas.id, areas.name, areas.sort_order, projects.tags
         order by areas.sort_order nulls last, areas.id nulls last`,
@@ -196,12 +203,7 @@ export async function groupSumsFromTable(
     db,
     sql`with lv as (
           select coalesce(projects.area_id, 0) as area_key, projects.tags as tags,
-            count(*)::int as "projects",
-            count(*) filter (where ${finalLevelSql} = 'green')::int as "green",
-            count(*) filter (where ${finalLevelSql} = 'yellow')::int as "yellow",
-            count(*) filter (where ${finalLevelSql} = 'red')::int as "red",
-            count(*) filter (where ${staleSql(key)})::int as "stale",
-            count(*) filter (where ${staleDataSql})::int as "staleData"
+            count(*)::int as "projects", ${LEVEL_COUNTS}, ${staleCounts(key)}
           ${standingsFrom(ctx, key, filter, { rollups: false })}
           group by 1, 2
         ),

@@ -53,7 +53,8 @@ export function plannedSum(value: SQL | Column): SQL {
 /**
  * The FROM and WHERE every set-based dispatch query shares: the actor's non-archived projects
  * under the filter, with their names, the year's roll-up, the month's stored level and the
- * coordinator's override (`rollups: false` leaves the roll-up out). `stale` marks a level row that no longer counts (see levels.table.ts).
+ * coordinator's override (`rollups: false` leaves the roll-up out). `stale` marks a level row
+ * that no longer counts (see levels.table.ts).
  */
 export function standingsFrom(
   ctx: Ctx,
