@@ -3,7 +3,8 @@ import { defaultEffectiveDate } from '../../../domain/investment-plan.ts';
 import { STANDARD_MILESTONES } from '../../../domain/milestones.ts';
 import { isoDateOf } from '../../../domain/periods.ts';
 import type { Ctx } from '../../context.ts';
-import type { Db } from '../../db.ts';
+import { type Db, queryRows } from '../../db.ts';
+import { jsonRows } from '../../json-rows.ts';
 import { refreshRollups } from '../dispatch/rollups.service.ts';
 import { milestoneChanges, milestones } from '../milestones/milestones.table.ts';
 import { investmentPlans, planRevisions } from '../plans/plans.table.ts';
@@ -64,9 +65,10 @@ export async function writeImport(
     a.code < b.code ? -1 : a.code > b.code ? 1 : 0,
   );
   for (const chunk of batches(inOrder)) {
-    const saved = await tx
-      .insert(projects)
-      .values(
+    const saved = await queryRows<{ id: number; code: string }>(
+      tx,
+      sql`insert into ${projects} ${jsonRows(
+        projects,
         chunk.map((p) => ({
           officeId: office,
           code: p.code,
@@ -83,25 +85,15 @@ export async function writeImport(
           createdAt: ctx.now,
           updatedAt: ctx.now,
         })),
-      )
-      .onConflictDoUpdate({
-        target: [projects.officeId, projects.code],
-        set: {
-          name: sql`excluded.name`,
-          areaId: sql`excluded.area_id`,
-          categoryId: sql`excluded.category_id`,
-          ownerUnitId: sql`excluded.owner_unit_id`,
-          tags: sql`excluded.tags`,
-          phase: sql`excluded.phase`,
-          totalInvestment: sql`excluded.total_investment`,
-          plannedStart: sql`excluded.planned_start`,
-          plannedFinish: sql`excluded.planned_finish`,
-          remarks: sql`excluded.remarks`,
-          version: sql`${projects.version} + 1`,
-          updatedAt: sql`excluded.updated_at`,
-        },
-      })
-      .returning({ id: projects.id, code: projects.code });
+      )}
+      on conflict (office_id, code) do update set
+        name = excluded.name, area_id = excluded.area_id, category_id = excluded.category_id,
+        owner_unit_id = excluded.owner_unit_id, tags = excluded.tags, phase = excluded.phase,
+        total_investment = excluded.total_investment, planned_start = excluded.planned_start,
+        planned_finish = excluded.planned_finish, remarks = excluded.remarks,
+        version = ${projects}.version + 1, updated_at = excluded.updated_at
+      returning id, code`,
+    );
     for (const s of saved) idByCode.set(s.code, s.id);
     step(chunk.length);
   }
@@ -113,9 +105,10 @@ export async function writeImport(
   const revisions: (typeof planRevisions.$inferInsert)[] = [];
   const fresh = plan.plans.filter((p) => !p.existing);
   for (const chunk of batches(fresh)) {
-    const saved = await tx
-      .insert(investmentPlans)
-      .values(
+    const saved = await queryRows<{ id: number; projectId: number; year: number }>(
+      tx,
+      sql`insert into ${investmentPlans} ${jsonRows(
+        investmentPlans,
         chunk.map((p) => ({
           officeId: office,
           projectId: idOf(p.projectCode),
@@ -127,12 +120,9 @@ export async function writeImport(
           createdAt: ctx.now,
           updatedAt: ctx.now,
         })),
-      )
-      .returning({
-        id: investmentPlans.id,
-        projectId: investmentPlans.projectId,
-        year: investmentPlans.year,
-      });
+      )}
+      returning id, project_id as "projectId", year`,
+    );
     const planIds = new Map(saved.map((s) => [`${s.projectId}:${s.year}`, s.id]));
     for (const p of chunk) {
       revisions.push({
@@ -179,27 +169,27 @@ export async function writeImport(
     }
     step(chunk.length);
   }
-  for (const chunk of batches(revisions)) await tx.insert(planRevisions).values(chunk);
+  for (const chunk of batches(revisions))
+    await tx.execute(sql`insert into ${planRevisions} ${jsonRows(planRevisions, chunk)}`);
 
   // Milestones: standard names get their kind and order; a moved planned date is kept as a change.
   const added = plan.milestones.filter((m) => !m.existing);
   for (const chunk of batches(added)) {
-    await tx.insert(milestones).values(
-      chunk.map((m) => {
-        const order = STANDARD_MILESTONES.findIndex((s) => s.zh === m.name);
-        return {
-          officeId: office,
-          projectId: idOf(m.projectCode),
-          kind: order === -1 ? ('custom' as const) : STANDARD_MILESTONES[order].kind,
-          name: m.name,
-          plannedDate: m.plannedDate,
-          actualDate: m.actualDate,
-          sortOrder: order === -1 ? 100 : order,
-          createdAt: ctx.now,
-          updatedAt: ctx.now,
-        };
-      }),
-    );
+    const rows = chunk.map((m) => {
+      const order = STANDARD_MILESTONES.findIndex((s) => s.zh === m.name);
+      return {
+        officeId: office,
+        projectId: idOf(m.projectCode),
+        kind: order === -1 ? ('custom' as const) : STANDARD_MILESTONES[order].kind,
+        name: m.name,
+        plannedDate: m.plannedDate,
+        actualDate: m.actualDate,
+        sortOrder: order === -1 ? 100 : order,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      };
+    });
+    await tx.execute(sql`insert into ${milestones} ${jsonRows(milestones, rows)}`);
     step(chunk.length);
   }
   const moved = plan.milestones.filter((m) => m.existing);

@@ -819,6 +819,26 @@ describe('CSV for 月度完成', () => {
     ]);
   });
 
+  it('a NUL past the first 8 KB is refused at its cell, nothing written', async () => {
+    const long = '说明'.repeat(300);
+    const lines = Array.from(
+      { length: 11 },
+      (_, i) => `GM-003,2025-${String(i + 1).padStart(2, '0')},1,${long}`,
+    );
+    const csv = Buffer.from(
+      `项目编号,月份,本月完成投资（万元）,进展情况\r\n${lines.join('\r\n')}\r\nGM-003,2025-12,2,a\u0000b\r\n`,
+    );
+    const before = await db.select({ id: monthlyReports.id }).from(monthlyReports);
+    const r = await importWorkbook(db, ctx, csv);
+    expect(r.ok).toBe(false);
+    expect(r.errors.map((e) => formatIssue(e))).toEqual([
+      '月度完成!D13: 单元格含有空字符（\\u0000），请检查文件是否损坏或另存为UTF-8 CSV',
+    ]);
+    expect(await db.select({ id: monthlyReports.id }).from(monthlyReports)).toHaveLength(
+      before.length,
+    );
+  });
+
   it('a CSV with other columns is refused as not a 月度完成 CSV', async () => {
     const r = await importWorkbook(db, ctx, Buffer.from('项目编号,项目名称,总投资\nX,Y,1\n'));
     expect(r.errors.map((e) => e.code)).toEqual(['file.not_workbook']);

@@ -186,5 +186,25 @@ function readCsv(buf: Buffer): ReadWorkbook {
   const grid = parseCsv(text, SHEETS.月度完成.name);
   const { layout } = locateHeader(grid, SHEETS.月度完成);
   if (!layout) return { ok: false, format: 'csv', issue: NOT_WORKBOOK };
+  // A text file past its first 8 KB may still hold a NUL, which no database text column can
+  // store: refuse it at its cell rather than fail the write. (XML cannot carry one at all.)
+  for (const r of grid.rows) {
+    const at = r.cells.findIndex((c) => typeof c?.value === 'string' && c.value.includes('\0'));
+    if (at === -1) continue;
+    return {
+      ok: false,
+      format: 'csv',
+      issue: {
+        ...fileIssue(
+          'cell.nul',
+          '单元格含有空字符（\\u0000），请检查文件是否损坏或另存为UTF-8 CSV',
+          'the cell contains a NUL character (\\u0000); check the file is not damaged, or save it again as UTF-8 CSV',
+          grid.name,
+        ),
+        row: r.row,
+        column: columnLetter(at),
+      },
+    };
+  }
   return { ok: true, format: 'csv', sheets: [grid] };
 }

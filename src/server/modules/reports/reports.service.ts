@@ -14,8 +14,9 @@ import {
   TransitionError,
 } from '../../../domain/report-workflow.ts';
 import type { Ctx } from '../../context.ts';
-import type { Db } from '../../db.ts';
+import { type Db, queryRows } from '../../db.ts';
 import { AppError, notFound, staleVersion } from '../../errors.ts';
+import { jsonRows } from '../../json-rows.ts';
 import { projectScope } from '../../policy.ts';
 import { refreshRollups } from '../dispatch/rollups.service.ts';
 import { loadProjectFor } from '../projects/projects.service.ts';
@@ -290,6 +291,7 @@ export const recordApprovedReports = (db: Db, ctx: Ctx, rows: ApprovedReportInpu
 export const recordSubmittedReports = (db: Db, ctx: Ctx, rows: RecordedReportInput[]) =>
   recordReports(db, ctx, rows, 'submitted');
 
+const CHUNK = Number(process.env.CHUNK ?? 500);
 async function recordReports(
   db: Db,
   ctx: Ctx,
@@ -312,11 +314,18 @@ async function recordReports(
       .orderBy(projects.id)
       .for('no key update');
   }
-  for (let i = 0; i < rows.length; i += 500) {
-    const chunk = rows.slice(i, i + 500);
-    const saved = await db
-      .insert(monthlyReports)
-      .values(
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    const saved = await queryRows<{
+      id: number;
+      version: number;
+      projectId: number;
+      year: number;
+      month: number;
+    }>(
+      db,
+      sql`insert into ${monthlyReports} ${jsonRows(
+        monthlyReports,
         chunk.map((r) => ({
           officeId: ctx.actor.officeId,
           projectId: r.projectId,
@@ -335,46 +344,33 @@ async function recordReports(
           createdAt: ctx.now,
           updatedAt: ctx.now,
         })),
-      )
-      .onConflictDoUpdate({
-        target: [monthlyReports.projectId, monthlyReports.year, monthlyReports.month],
-        set: {
-          investment: sql`excluded.investment`,
-          progressPercent: sql`excluded.progress_percent`,
-          progressText: sql`excluded.progress_text`,
-          problems: sql`excluded.problems`,
-          nextPlan: sql`excluded.next_plan`,
-          status: sql`excluded.status`,
-          source: sql`excluded.source`,
-          ...(approved
-            ? { reviewedAt: sql`excluded.reviewed_at` }
-            : { submittedAt: sql`excluded.submitted_at`, returnReason: sql`null` }),
-          updatedBy: sql`excluded.updated_by`,
-          updatedAt: sql`excluded.updated_at`,
-          version: sql`${monthlyReports.version} + 1`,
-        },
-      })
-      .returning({
-        id: monthlyReports.id,
-        version: monthlyReports.version,
-        projectId: monthlyReports.projectId,
-        year: monthlyReports.year,
-        month: monthlyReports.month,
-      });
+      )}
+      on conflict (project_id, year, month) do update set
+        investment = excluded.investment, progress_percent = excluded.progress_percent,
+        progress_text = excluded.progress_text, problems = excluded.problems,
+        next_plan = excluded.next_plan, status = excluded.status, source = excluded.source,
+        ${approved ? sql`reviewed_at = excluded.reviewed_at` : sql`submitted_at = excluded.submitted_at, return_reason = null`},
+        updated_by = excluded.updated_by, updated_at = excluded.updated_at,
+        version = ${monthlyReports}.version + 1
+      returning id, version, project_id as "projectId", year, month`,
+    );
     const replaced = new Map(
       chunk.map((r) => [`${r.projectId}:${r.year}:${r.month}`, r.fromStatus]),
     );
     for (const s of saved) s.version === 1 ? created++ : updated++;
-    await db.insert(reportTransitions).values(
-      saved.map((s) => ({
-        officeId: ctx.actor.officeId,
-        reportId: s.id,
-        action: 'import',
-        fromStatus: replaced.get(`${s.projectId}:${s.year}:${s.month}`) ?? null,
-        toStatus: status,
-        actor: ctx.actor.name,
-        at: ctx.now,
-      })),
+    await db.execute(
+      sql`insert into ${reportTransitions} ${jsonRows(
+        reportTransitions,
+        saved.map((s) => ({
+          officeId: ctx.actor.officeId,
+          reportId: s.id,
+          action: 'import',
+          fromStatus: replaced.get(`${s.projectId}:${s.year}:${s.month}`) ?? null,
+          toStatus: status,
+          actor: ctx.actor.name,
+          at: ctx.now,
+        })),
+      )}`,
     );
   }
   // A set per year, filled in place: copying the list for every row was quadratic (60,000 rows

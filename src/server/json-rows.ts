@@ -1,0 +1,57 @@
+import { getTableColumns, type SQL, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The column list and the rows of a bulk insert as one JSON parameter:
+ *
+ *   insert into t ${jsonRows(t, rows)} on conflict ... returning ...
+ *
+ * becomes `insert into t ("a", "b") select "a", "b" from json_to_recordset($1::json) as
+ * x("a" integer, "b" numeric(14, 2))`. A 5,000-project import writes 60,000 reports and as many
+ * transitions; as VALUES lists that was 1.4 million bound parameters, and the ORM spent about
+ * 3.5 of the import's 14 seconds building them (CPU profile, PGlite) before the database saw a
+ * row. One parameter is built in one JSON.stringify, and the database parses it in C.
+ *
+ * The rows carry the table's TypeScript keys; every row must give every key of the first row
+ * (a missing one is written as null, never as the column's default). Numbers given as strings
+ * stay strings in JSON, so a numeric is parsed by the database exactly as a bound parameter was.
+ */
+export function jsonRows<T extends PgTable>(
+  table: T,
+  rows: readonly Partial<T['$inferInsert']>[],
+): SQL {
+  if (rows.length === 0) throw new Error('jsonRows: no rows');
+  const columns = getTableColumns(table);
+  const keys = Object.keys(rows[0]!).filter(
+    (k) => rows[0]![k as keyof T['$inferInsert']] !== undefined,
+  );
+  const cols = keys.map((k) => {
+    const column = columns[k];
+    if (!column) throw new Error(`jsonRows: ${k} is not a column`);
+    return column;
+  });
+  const names = sql.join(
+    cols.map((c) => sql.identifier(c.name)),
+    sql`, `,
+  );
+  const defs = sql.join(
+    cols.map((c) => sql`${sql.identifier(c.name)} ${sql.raw(c.getSQLType())}`),
+    sql`, `,
+  );
+  const json = JSON.stringify(
+    rows.map((r) => {
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) {
+        const v = r[keys[i] as keyof T['$inferInsert']];
+        o[cols[i]!.name] = v === undefined ? null : v;
+      }
+      return o;
+    }),
+    // A lone surrogate half would make the database refuse the whole parameter; a bound text
+    // parameter is sent as UTF-8, which writes it as U+FFFD, so do the same here.
+    (_k, v) => (typeof v === 'string' ? v.replace(LONE_SURROGATE, '\uFFFD') : v),
+  );
+  return sql`(${names}) select ${names} from json_to_recordset(${json}::json) as x(${defs})`;
+}
