@@ -91,10 +91,11 @@ function planFor(from: number, to: number, first: boolean): ImportPlan {
       }
     }
     // 8 standard milestones every 6 months from the start; done 10 days late, except every
-    // fourth project's after 2024, which are still open (so late ones, yellow and red).
+    // fourth project's after 2024, which are still open (so late ones, yellow and red). The
+    // projects starting in 2022 (k % 4 === 3) are the ones with milestones due in 2024–2025.
     STANDARD_MILESTONES.forEach((s, i) => {
       const planned = addMonths(start, i * 6);
-      const open = k % 4 === 0 && planned >= '2024-01-01';
+      const open = k % 4 === 3 && planned >= '2024-01-01';
       plan.milestones.push({
         projectCode: code,
         name: s.zh,

@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { Decimal } from 'decimal.js';
 import { eq } from 'drizzle-orm';
 import Fastify from 'fastify';
 import { DISPATCH_LIST_LIMIT } from '../src/contracts/dispatch.ts';
@@ -163,6 +164,7 @@ for (const size of SIZES) {
     warnings: undefined as never,
   };
   for (const f of FILTERS) {
+    await sameAnswer(f.name, f.filter);
     const xs = await interleaved(
       {
         http: () => get(`/api/dispatch?through=${THROUGH}${f.query}`),
@@ -211,6 +213,58 @@ for (const size of SIZES) {
   sr.rssMB = rssMB();
   result.sizes.push(sr);
   if (size === SIZES[SIZES.length - 1] && engine === 'pglite') await explain(size);
+}
+
+/**
+ * The floor is only a floor if it answers what the route answers: the totals, the level
+ * counts, the stale-data count, the flagged projects and the late milestones must agree with
+ * the service before either is timed. A floor of a schema without stored levels answers the
+ * sums and counts only, and only those are compared.
+ */
+async function sameAnswer(name: string, filter: FloorFilter) {
+  const service = await dispatchFigures(db, ctx, {
+    period: PERIOD,
+    filter,
+    limit: DISPATCH_LIST_LIMIT,
+  });
+  const floor = await floorDispatch(db, office.id, PERIOD, today, filter);
+  const total = floor.find((r) => r.kind === 'total')!;
+  const n = (v: unknown) => Number(v ?? 0);
+  const got: Record<string, unknown> = {
+    projects: n(total.projects),
+    actual: new Decimal(String(total.actual ?? 0)).toFixed(2),
+    timing: new Decimal(String(total.timing ?? 0)).toFixed(2),
+    green: n(total.green),
+    yellow: n(total.yellow),
+    red: n(total.red),
+  };
+  const want: Record<string, unknown> = {
+    projects: service.projects,
+    actual: service.actual,
+    timing: service.timingTarget,
+    ...service.warnings,
+  };
+  if (total.flagged !== undefined) {
+    type Listed = { id: number; code: string; planned_date: string; milestone: string };
+    const flagged = (total.flagged ?? []) as Listed[];
+    const late = (total.overdue ?? []) as Listed[];
+    Object.assign(got, {
+      staleCount: n(total.stale_data),
+      flagged: flagged.map((x) => x.id).sort((a, b) => a - b),
+      overdueCount: n(total.overdue_count),
+      overdue: late.map((x) => `${x.code} ${x.milestone} ${x.planned_date}`),
+    });
+    Object.assign(want, {
+      staleCount: service.staleCount,
+      flagged: service.flagged.map((x) => x.projectId).sort((a, b) => a - b),
+      overdueCount: service.overdueCount,
+      overdue: service.overdueMilestones.map((x) => `${x.code} ${x.milestone} ${x.plannedDate}`),
+    });
+  }
+  if (JSON.stringify(got) !== JSON.stringify(want))
+    throw new Error(
+      `the floor and the service disagree (${name}): floor ${JSON.stringify(got).slice(0, 600)} service ${JSON.stringify(want).slice(0, 600)}`,
+    );
 }
 
 /**

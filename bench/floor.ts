@@ -3,12 +3,15 @@
  * same connection. It reads the roll-ups (one row per project and year, jsonb arrays), the
  * milestones due by the month, the month's overrides and the office's thresholds, computes each
  * project's level in SQL, and answers the totals, the groups by area and by tag, the warning
- * counts and the 12-month S-curve sums. It does not write the flagged projects' sentences.
+ * counts and the 12-month S-curve sums. Where the schema keeps stored levels and group sums it
+ * answers the rest of the route's answer too (floorFromGroupSums): the flagged projects with
+ * their stored reasons, the late milestones, the projects with stale data.
  * (EXPLAIN ANALYZE at 10,000 projects put most of a first version's time in a set-returning
  * S-curve and four passes over every project; so: one pass grouped by area and tags first,
  * the 12 months as plain sums.)
  */
 import { type SQL, sql } from 'drizzle-orm';
+import { DISPATCH_LIST_LIMIT } from '../src/contracts/dispatch.ts';
 import { latenessAsOf } from '../src/domain/warning-rules.ts';
 import type { Db } from '../src/server/db.ts';
 
@@ -32,6 +35,8 @@ export async function hasLevelTable(db: Db): Promise<boolean> {
 
 let levelTable: boolean | undefined;
 let groupTable = false;
+let staleDataColumn = false;
+let lateColumn = false;
 /** Decides once per process which floor applies (call before timing). */
 export async function prepareFloor(
   db: Db,
@@ -42,6 +47,18 @@ export async function prepareFloor(
     sql`select to_regclass('public.group_month_sums') is not null as present`,
   );
   groupTable = levelTable && r?.present === true;
+  const [c] = await rows(
+    db,
+    sql`select count(*)::int as n from information_schema.columns
+        where table_name = 'project_month_levels' and column_name = 'stale_data'`,
+  );
+  staleDataColumn = c?.n === 1;
+  const [l] = await rows(
+    db,
+    sql`select count(*)::int as n from information_schema.columns
+        where table_name = 'project_month_levels' and column_name = 'late_milestones'`,
+  );
+  lateColumn = l?.n === 1;
   return groupTable
     ? 'stored levels and group sums'
     : levelTable
@@ -131,8 +148,10 @@ export function floorDispatch(
   period: { year: number; month: number },
   today: string,
   f: FloorFilter = {},
+  /** how many flagged projects and late milestones the answer lists (the route's limit) */
+  limit = DISPATCH_LIST_LIMIT,
 ) {
-  if (groupTable) return floorFromGroupSums(db, officeId, period, f);
+  if (groupTable) return floorFromGroupSums(db, officeId, period, today, f, limit);
   return rows(
     db,
     sql`with ${standings(officeId, period, today, f)},
@@ -194,14 +213,20 @@ const computed = (officeId: number, period: { year: number; month: number }) => 
 
 /**
  * The same figures where the schema keeps the money per area, tag set and month
- * (group_month_sums, issue 12): the level counts from one pass over the projects and their
- * stored levels, the money from the group rows, joined per group and re-added as above.
+ * (group_month_sums, issue 12), and the rest of the dashboard's answer with them, as the route
+ * answers it: the level counts and the projects whose data is stale from one pass over the
+ * projects and their stored levels, the money from the group rows, joined per group and
+ * re-added as above; and on the total's row the worst `limit` flagged projects with their
+ * names, levels and stored reasons (red first, then by code), and the milestones late at the
+ * month's lateness day (their count, and the `limit` oldest with their project).
  */
 function floorFromGroupSums(
   db: Db,
   officeId: number,
   period: { year: number; month: number },
+  today: string,
   f: FloorFilter,
+  limit: number,
 ) {
   const where = [sql`p.office_id = ${officeId}`, sql`p.archived_at is null`];
   const gWhere = [sql`g.office_id = ${officeId}`, sql`g.year = ${period.year}`];
@@ -213,24 +238,54 @@ function floorFromGroupSums(
     where.push(sql`${f.tag} = any(p.tags)`);
     gWhere.push(sql`${f.tag} = any(g.tags)`);
   }
+  const projectsWhere = sql.join(where, sql` and `);
+  const asOf = latenessAsOf(period, today);
   const at = (col: string, m: number) => `sum(${col}) filter (where g.month = ${m})`;
   const m = period.month;
+  const staleData = staleDataColumn
+    ? sql`l.stale_data`
+    : sql`(l.reasons @> '[{"rule":"staleness"}]'::jsonb)`;
+  // as the service reads them: the late milestones counted from the level rows, the lists in
+  // arms that each stop at `limit` through an index (dispatch.service.ts says why)
+  const lateCount = lateColumn
+    ? sql`l.late_milestones`
+    : sql`jsonb_array_length(jsonb_path_query_array(l.reasons, '$[*] ? (@.rule == "milestone")'))`;
+  const noOverride = sql`not exists (select 1 from warning_snapshots o where o.project_id = p.id
+    and o.year = ${period.year} and o.month = ${period.month} and o.override_level is not null)`;
+  const flaggedArm = (cond: SQL, order: SQL) => sql`(
+      select p.id, p.code, p.name, a.name as area, u.name as owner_unit,
+        coalesce(w.override_level, l.computed_level) as level, l.computed_level,
+        w.override_reason, l.reasons
+      ${levels(sql`left join units u on u.id = p.owner_unit_id`)} and ${cond}
+      order by ${order} limit ${limit})`;
+  const lateArm = (cond: SQL) => sql`(
+      select m.id, p.id as project_id, p.code, p.name, m.name as milestone, m.planned_date,
+        ${asOf}::date - m.planned_date as days_late
+      from milestones m join projects p on p.id = m.project_id
+      left join areas a on a.id = p.area_id
+      where ${projectsWhere} and ${cond} and m.planned_date < ${asOf}
+      order by m.planned_date, p.code, m.id limit ${limit})`;
+  function levels(units = sql``) {
+    return sql`from projects p
+        left join areas a on a.id = p.area_id ${units}
+        left join project_month_levels l on l.project_id = p.id
+          and l.year = ${period.year} and l.month = ${period.month}
+        left join warning_snapshots w on w.project_id = p.id
+          and w.year = ${period.year} and w.month = ${period.month}
+        where ${projectsWhere}`;
+  }
   return rows(
     db,
     sql`with lv as (
       select coalesce(p.area_id, 0) as area_id, p.tags, count(*) as projects,
         count(*) filter (where level = 'green') as green,
         count(*) filter (where level = 'yellow') as yellow,
-        count(*) filter (where level = 'red') as red
+        count(*) filter (where level = 'red') as red,
+        count(*) filter (where stale_data) as stale_data, sum(late) as late
       from (
-        select p.area_id, p.tags, coalesce(w.override_level, l.computed_level) as level
-        from projects p
-        left join areas a on a.id = p.area_id
-        left join project_month_levels l on l.project_id = p.id
-          and l.year = ${period.year} and l.month = ${period.month}
-        left join warning_snapshots w on w.project_id = p.id
-          and w.year = ${period.year} and w.month = ${period.month}
-        where ${sql.join(where, sql` and `)}
+        select p.area_id, p.tags, coalesce(w.override_level, l.computed_level) as level,
+          ${staleData} as stale_data, ${lateCount} as late
+        ${levels()}
       ) p
       group by 1, 2
     ),
@@ -248,14 +303,33 @@ function floorFromGroupSums(
     ),
     g as (
       select coalesce(a.name, '未分片区') as area, lv.tags, lv.projects, lv.green, lv.yellow,
-        lv.red, money.*
+        lv.red, lv.stale_data, lv.late, money.*
       from lv left join money on money.m_area = lv.area_id and money.m_tags = lv.tags
       left join areas a on a.id = lv.area_id
+    ),
+    flagged as (
+      select * from (${flaggedArm(sql`l.computed_level = 'red' and ${noOverride}`, sql`p.code`)}
+        union all ${flaggedArm(sql`l.computed_level = 'yellow' and ${noOverride}`, sql`p.code`)}
+        union all ${flaggedArm(sql`w.override_level in ('red', 'yellow')`, sql`(w.override_level = 'red') desc, p.code`)}
+      ) f
+      order by (level = 'red') desc, code
+      limit ${limit}
+    ),
+    late_list as (
+      select * from (${lateArm(sql`m.actual_date is null`)}
+        union all ${lateArm(sql`m.actual_date > ${asOf}`)}) x
+      order by planned_date, code, id
+      limit ${limit}
     )
-    select 'total' as kind, null as key, ${SUMS}, ${SERIES} from g
+    select 'total' as kind, null as key, ${SUMS}, sum(stale_data) as stale_data, ${SERIES},
+      (select json_agg(x) from flagged x) as flagged,
+      (select json_agg(x) from late_list x) as overdue,
+      sum(late) as overdue_count
+    from g
     union all
-    select 'area', area, ${SUMS}, null, null from g group by area
+    select 'area', area, ${SUMS}, null, null, null, null, null, null from g group by area
     union all
-    select 'tag', tag, ${SUMS}, null, null from g cross join unnest(g.tags) as tag group by tag`,
+    select 'tag', tag, ${SUMS}, null, null, null, null, null, null
+    from g cross join unnest(g.tags) as tag group by tag`,
   );
 }

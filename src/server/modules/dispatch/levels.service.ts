@@ -90,7 +90,7 @@ export const finalLevelSql = sql`coalesce(${warningSnapshots.overrideLevel}, ${p
  * True where the stored level's reasons say the project's data is stale (the staleness rule),
  * overridden or not: the dashboard counts them as it counts projects not reported.
  */
-export const staleDataSql = sql`(${projectMonthLevels.reasons} @> '[{"rule":"staleness"}]'::jsonb)`;
+export const staleDataSql = sql`coalesce(${projectMonthLevels.staleData}, false)`;
 
 /** True where the stored level is missing or was computed with other inputs than `key`'s. */
 export function staleSql(key: LevelKey): SQL {

@@ -238,4 +238,45 @@ describe('stored warning levels (issue 12: counts by GROUP BY, never stale)', ()
     expect(one.overdueCount).toBe(all.overdueCount);
     expect(one.overdueMilestones).toEqual(all.overdueMilestones.slice(0, 1));
   });
+
+  it('cuts the flagged list at every limit as the whole list would, overrides either way', async () => {
+    // 12 more projects: red (far behind), yellow (not reported) and green, codes interleaved,
+    // then overrides that move a green up, a red down and a yellow and a red out of the list.
+    const kinds = ['red', 'yellow', 'green'] as const;
+    for (let k = 0; k < 12; k++) {
+      const code = `F${String(k).padStart(2, '0')}`;
+      const p = await call('POST', '/api/projects', { code, name: `项目${code}` });
+      ids[code] = p.id;
+      await call('PUT', `/api/projects/${code}/plans/2026`, {
+        annualTarget: '1200',
+        timingTargets: linear(100),
+      });
+      const kind = kinds[k % 3]!;
+      if (kind !== 'yellow') await approve(code, 3, kind === 'red' ? '10' : '300');
+    }
+    const override = (code: string, level: string) =>
+      call('POST', '/api/warnings/override', {
+        projectId: ids[code],
+        year: 2026,
+        month: 3,
+        level,
+        reason: '调度会议定',
+      });
+    await override('F02', 'red'); // green → red
+    await override('F03', 'yellow'); // red → yellow
+    await override('F04', 'green'); // yellow → green
+    await override('F06', 'green'); // red → green
+    const { d: all } = await expectCountsFresh('2026-03');
+    expect(all.flagged.map((f: Json) => f.code)).toContain('F02');
+    expect(all.flagged.map((f: Json) => f.code)).not.toContain('F04');
+    const ctx = { actor: systemActor(t.officeId), now: t.clock.now };
+    for (let limit = 1; limit <= all.flagged.length + 1; limit++) {
+      const cut = await dispatchFigures(t.database.db, ctx, {
+        period: { year: 2026, month: 3 },
+        limit,
+      });
+      expect(cut.flagged, `limit ${limit}`).toEqual(all.flagged.slice(0, limit));
+      expect(cut.flaggedCount).toBe(all.flaggedCount);
+    }
+  });
 });

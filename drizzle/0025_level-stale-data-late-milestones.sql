@@ -1,0 +1,2 @@
+ALTER TABLE "project_month_levels" ADD COLUMN "stale_data" boolean GENERATED ALWAYS AS ((reasons @> '[{"rule":"staleness"}]'::jsonb)) STORED NOT NULL;--> statement-breakpoint
+ALTER TABLE "project_month_levels" ADD COLUMN "late_milestones" integer GENERATED ALWAYS AS (jsonb_array_length(jsonb_path_query_array(reasons, '$[*] ? (@.rule == "milestone")'))) STORED NOT NULL;
