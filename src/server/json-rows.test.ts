@@ -87,6 +87,32 @@ describe('jsonRows: a bulk insert as one JSON parameter', () => {
     expect(plan!.annualTarget).toBe('1200.50');
   });
 
+  it('takes a column any row gives, and writes null where another row leaves it out', async () => {
+    const now = new Date('2026-11-24T02:03:04.567Z');
+    const rows = [
+      { officeId, code: 'JR-U0', name: '甲', createdAt: now, updatedAt: now },
+      {
+        officeId,
+        code: 'JR-U1',
+        name: '乙',
+        remarks: '只有第二行有',
+        createdAt: now,
+        updatedAt: now,
+      },
+    ];
+    await database.db.execute(sql`insert into ${projects} ${jsonRows(projects, rows)}`);
+    const back = await database.db
+      .select({ code: projects.code, remarks: projects.remarks })
+      .from(projects)
+      .where(eq(projects.officeId, officeId));
+    expect(
+      back.filter((p) => p.code.startsWith('JR-U')).sort((a, b) => a.code.localeCompare(b.code)),
+    ).toEqual([
+      { code: 'JR-U0', remarks: null },
+      { code: 'JR-U1', remarks: '只有第二行有' },
+    ]);
+  });
+
   it('refuses an unknown key and an empty list before anything is sent', () => {
     expect(() => jsonRows(projects, [])).toThrow(/no rows/);
     expect(() => jsonRows(projects, [{ nope: 1 } as never])).toThrow(/nope is not a column/);

@@ -14,8 +14,9 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * 3.5 of the import's 14 seconds building them (CPU profile, PGlite) before the database saw a
  * row. One parameter is built in one JSON.stringify, and the database parses it in C.
  *
- * The rows carry the table's TypeScript keys; every row must give every key of the first row
- * (a missing one is written as null, never as the column's default). Numbers given as strings
+ * The rows carry the table's TypeScript keys. The columns are every key any row gives a value;
+ * a row without one of them writes null there, never the column's default (a default applies
+ * only to a column no row gives). Numbers given as strings
  * stay strings in JSON, so a numeric is parsed by the database exactly as a bound parameter was.
  */
 export function jsonRows<T extends PgTable>(
@@ -24,9 +25,9 @@ export function jsonRows<T extends PgTable>(
 ): SQL {
   if (rows.length === 0) throw new Error('jsonRows: no rows');
   const columns = getTableColumns(table);
-  const keys = Object.keys(rows[0]!).filter(
-    (k) => rows[0]![k as keyof T['$inferInsert']] !== undefined,
-  );
+  const given = new Set<string>();
+  for (const r of rows) for (const k in r) if (r[k as keyof typeof r] !== undefined) given.add(k);
+  const keys = [...given];
   const cols = keys.map((k) => {
     const column = columns[k];
     if (!column) throw new Error(`jsonRows: ${k} is not a column`);

@@ -351,7 +351,11 @@ async function flaggedProjects(
   limit: number,
 ): Promise<DispatchResult['flagged']> {
   if (limit <= 0) return [];
-  const from = standingsFrom(ctx, key, filter, { unitNames: true });
+  const from = standingsFrom(ctx, key, filter, {
+    unitNames: true,
+    rollups: false,
+    versions: false,
+  });
   const arm = (where: SQL, order: SQL) =>
     sql`(select projects.id as "projectId", projects.code as "code", projects.name as "name",
           areas.name as "area", units.name as "ownerUnit", ${finalLevelSql} as "level",

@@ -53,14 +53,20 @@ export function plannedSum(value: SQL | Column): SQL {
 /**
  * The FROM and WHERE every set-based dispatch query shares: the actor's non-archived projects
  * under the filter, with their names, the year's roll-up, the month's stored level and the
- * coordinator's override (`rollups: false` leaves the roll-up out). `stale` marks a level row
- * that no longer counts (see levels.table.ts).
+ * coordinator's override (`rollups: false` leaves the roll-up out; `versions: false` the
+ * standing versions, which only staleSql() reads). `stale` marks a level row that no longer
+ * counts (see levels.table.ts).
  */
 export function standingsFrom(
   ctx: Ctx,
   key: LevelKey,
   filter: ProjectFilter = {},
-  opts: { unitNames?: boolean; categoryNames?: boolean; rollups?: boolean } = {},
+  opts: {
+    unitNames?: boolean;
+    categoryNames?: boolean;
+    rollups?: boolean;
+    versions?: boolean;
+  } = {},
 ): SQL {
   const { year, month } = key.period;
   const where = and(
@@ -75,7 +81,7 @@ export function standingsFrom(
     ${filter.category || opts.categoryNames ? sql`left join categories on categories.id = projects.category_id` : sql``}
     ${filter.unit || opts.unitNames ? sql`left join units on units.id = projects.owner_unit_id` : sql``}
     ${opts.rollups === false ? sql`` : sql`left join ${projectYearRollups} on ${projectYearRollups.projectId} = projects.id and ${projectYearRollups.year} = ${year}`}
-    left join ${projectStandingVersions} on ${projectStandingVersions.projectId} = projects.id
+    ${opts.versions === false ? sql`` : sql`left join ${projectStandingVersions} on ${projectStandingVersions.projectId} = projects.id`}
     left join ${projectMonthLevels} on ${projectMonthLevels.projectId} = projects.id
       and ${projectMonthLevels.year} = ${year} and ${projectMonthLevels.month} = ${month}
     left join ${warningSnapshots} on ${warningSnapshots.projectId} = projects.id

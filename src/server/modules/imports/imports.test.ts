@@ -23,6 +23,7 @@ import { milestoneChanges, milestones } from '../milestones/milestones.table.ts'
 import { investmentPlans, planRevisions } from '../plans/plans.table.ts';
 import { listProjects } from '../projects/projects.service.ts';
 import { projects } from '../projects/projects.table.ts';
+import { returnReport } from '../reports/reports.service.ts';
 import { monthlyReports, reportTransitions } from '../reports/reports.table.ts';
 import { ensureUnit } from '../units/units.service.ts';
 import { type ImportResult, importWorkbook } from './imports.service.ts';
@@ -666,6 +667,24 @@ describe('who may import what', () => {
     );
     expect(changed.errors.map((e) => [e.row, e.column, e.code])).toEqual([
       [2, 'C', 'report.locked'],
+    ]);
+    // Returned by the coordinator, the figures may come again; the transition says from what.
+    await returnReport(db, ctx, r.r.id, { reason: '数据有误' });
+    const again = await run(
+      [{ name: '月度完成', rows: [REPORT_HEADER, ['R-MINE', '2026-01', 12]] }],
+      { as: reporter },
+    );
+    expect(again.ok, JSON.stringify(again.errors)).toBe(true);
+    expect(again.summary.reports).toEqual({ created: 0, updated: 1, unchanged: 0 });
+    const moves = await db
+      .select({ from: reportTransitions.fromStatus, to: reportTransitions.toStatus })
+      .from(reportTransitions)
+      .where(eq(reportTransitions.reportId, r.r.id))
+      .orderBy(asc(reportTransitions.id));
+    expect(moves.map((m) => `${m.from}→${m.to}`)).toEqual([
+      'null→submitted',
+      'submitted→returned',
+      'returned→submitted',
     ]);
   });
 

@@ -291,7 +291,7 @@ export const recordApprovedReports = (db: Db, ctx: Ctx, rows: ApprovedReportInpu
 export const recordSubmittedReports = (db: Db, ctx: Ctx, rows: RecordedReportInput[]) =>
   recordReports(db, ctx, rows, 'submitted');
 
-const CHUNK = Number(process.env.CHUNK ?? 500);
+const CHUNK = 500;
 async function recordReports(
   db: Db,
   ctx: Ctx,
@@ -316,62 +316,61 @@ async function recordReports(
   }
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
-    const saved = await queryRows<{
-      id: number;
-      version: number;
-      projectId: number;
-      year: number;
-      month: number;
-    }>(
+    // The status each report replaced, where it replaced one (a re-import, a resubmission).
+    const replaced = chunk.flatMap((r) =>
+      r.fromStatus
+        ? [{ project_id: r.projectId, year: r.year, month: r.month, from_status: r.fromStatus }]
+        : [],
+    );
+    // One statement: the reports, then a transition for each row written, straight from what
+    // the insert returned (the 500 ids no longer go to the application and back).
+    const [counts] = await queryRows<{ created: number; updated: number }>(
       db,
-      sql`insert into ${monthlyReports} ${jsonRows(
-        monthlyReports,
-        chunk.map((r) => ({
-          officeId: ctx.actor.officeId,
-          projectId: r.projectId,
-          year: r.year,
-          month: r.month,
-          investment: r.investment,
-          progressPercent: r.progressPercent ?? null,
-          progressText: r.progressText ?? null,
-          problems: r.problems ?? null,
-          nextPlan: r.nextPlan ?? null,
-          status,
-          source: 'import' as const,
-          submittedAt: ctx.now,
-          reviewedAt: approved ? ctx.now : null,
-          updatedBy: ctx.actor.name,
-          createdAt: ctx.now,
-          updatedAt: ctx.now,
-        })),
-      )}
-      on conflict (project_id, year, month) do update set
-        investment = excluded.investment, progress_percent = excluded.progress_percent,
-        progress_text = excluded.progress_text, problems = excluded.problems,
-        next_plan = excluded.next_plan, status = excluded.status, source = excluded.source,
-        ${approved ? sql`reviewed_at = excluded.reviewed_at` : sql`submitted_at = excluded.submitted_at, return_reason = null`},
-        updated_by = excluded.updated_by, updated_at = excluded.updated_at,
-        version = ${monthlyReports}.version + 1
-      returning id, version, project_id as "projectId", year, month`,
+      sql`with saved as (
+        insert into ${monthlyReports} ${jsonRows(
+          monthlyReports,
+          chunk.map((r) => ({
+            officeId: ctx.actor.officeId,
+            projectId: r.projectId,
+            year: r.year,
+            month: r.month,
+            investment: r.investment,
+            progressPercent: r.progressPercent ?? null,
+            progressText: r.progressText ?? null,
+            problems: r.problems ?? null,
+            nextPlan: r.nextPlan ?? null,
+            status,
+            source: 'import' as const,
+            submittedAt: ctx.now,
+            reviewedAt: approved ? ctx.now : null,
+            updatedBy: ctx.actor.name,
+            createdAt: ctx.now,
+            updatedAt: ctx.now,
+          })),
+        )}
+        on conflict (project_id, year, month) do update set
+          investment = excluded.investment, progress_percent = excluded.progress_percent,
+          progress_text = excluded.progress_text, problems = excluded.problems,
+          next_plan = excluded.next_plan, status = excluded.status, source = excluded.source,
+          ${approved ? sql`reviewed_at = excluded.reviewed_at` : sql`submitted_at = excluded.submitted_at, return_reason = null`},
+          updated_by = excluded.updated_by, updated_at = excluded.updated_at,
+          version = ${monthlyReports}.version + 1
+        returning id, version, project_id, year, month
+      ),
+      moved as (
+        insert into ${reportTransitions} (office_id, report_id, action, from_status, to_status, actor, at)
+        select ${ctx.actor.officeId}::int, saved.id, 'import', f.from_status, ${status}::text,
+          ${ctx.actor.name}::text, ${ctx.now.toISOString()}::timestamptz
+        from saved left join json_to_recordset(${JSON.stringify(replaced)}::json)
+          as f(project_id int, year int, month int, from_status text)
+          on f.project_id = saved.project_id and f.year = saved.year and f.month = saved.month
+      )
+      select count(*) filter (where version = 1)::int as created,
+        count(*) filter (where version > 1)::int as updated
+      from saved`,
     );
-    const replaced = new Map(
-      chunk.map((r) => [`${r.projectId}:${r.year}:${r.month}`, r.fromStatus]),
-    );
-    for (const s of saved) s.version === 1 ? created++ : updated++;
-    await db.execute(
-      sql`insert into ${reportTransitions} ${jsonRows(
-        reportTransitions,
-        saved.map((s) => ({
-          officeId: ctx.actor.officeId,
-          reportId: s.id,
-          action: 'import',
-          fromStatus: replaced.get(`${s.projectId}:${s.year}:${s.month}`) ?? null,
-          toStatus: status,
-          actor: ctx.actor.name,
-          at: ctx.now,
-        })),
-      )}`,
-    );
+    created += Number(counts!.created);
+    updated += Number(counts!.updated);
   }
   // A set per year, filled in place: copying the list for every row was quadratic (60,000 rows
   // of a 5,000-project workbook spent most of the import's time here).
