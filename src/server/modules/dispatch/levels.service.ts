@@ -83,6 +83,7 @@ export function standingsFrom(
     ${opts.rollups === false ? sql`` : sql`left join ${projectYearRollups} on ${projectYearRollups.projectId} = projects.id and ${projectYearRollups.year} = ${year}`}
     ${opts.versions === false ? sql`` : sql`left join ${projectStandingVersions} on ${projectStandingVersions.projectId} = projects.id`}
     left join ${projectMonthLevels} on ${projectMonthLevels.projectId} = projects.id
+      and ${projectMonthLevels.officeId} = ${ctx.actor.officeId}
       and ${projectMonthLevels.year} = ${year} and ${projectMonthLevels.month} = ${month}
     left join ${warningSnapshots} on ${warningSnapshots.projectId} = projects.id
       and ${warningSnapshots.year} = ${year} and ${warningSnapshots.month} = ${month}

@@ -75,6 +75,8 @@ export const projectMonthLevels = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.year, t.month] }),
-    index('project_month_levels_office_month').on(t.officeId, t.year, t.month),
+    // The month's rows are read through project_month_levels_month_cover (migration 0026),
+    // which drizzle cannot declare: (office_id, year, month, project_id) INCLUDE the columns
+    // the dashboard's counts read, so the counts never touch the rows' reasons.
   ],
 );
