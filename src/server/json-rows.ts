@@ -41,18 +41,22 @@ export function jsonRows<T extends PgTable>(
     cols.map((c) => sql`${sql.identifier(c.name)} ${sql.raw(c.getSQLType())}`),
     sql`, `,
   );
-  const json = JSON.stringify(
-    rows.map((r) => {
-      const o: Record<string, unknown> = {};
-      for (let i = 0; i < keys.length; i++) {
-        const v = r[keys[i] as keyof T['$inferInsert']];
-        o[cols[i]!.name] = v === undefined ? null : v;
-      }
-      return o;
-    }),
-    // A lone surrogate half would make the database refuse the whole parameter; a bound text
-    // parameter is sent as UTF-8, which writes it as U+FFFD, so do the same here.
-    (_k, v) => (typeof v === 'string' ? v.replace(LONE_SURROGATE, '\uFFFD') : v),
-  );
+  const objects = rows.map((r) => {
+    const o: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) {
+      const v = r[keys[i] as keyof T['$inferInsert']];
+      o[cols[i]!.name] = v === undefined ? null : v;
+    }
+    return o;
+  });
+  let json = JSON.stringify(objects);
+  // A lone surrogate half would make the database refuse the whole parameter; a bound text
+  // parameter is sent as UTF-8, which writes it as U+FFFD, so do the same here. JSON.stringify
+  // writes a lone half, and only a lone half, as an escape `\udXXX`; without one in the text
+  // (nearly always) the strings need no second look.
+  if (/\\u[dD][89a-fA-F]/.test(json))
+    json = JSON.stringify(objects, (_k, v) =>
+      typeof v === 'string' ? v.replace(LONE_SURROGATE, '\uFFFD') : v,
+    );
   return sql`(${names}) select ${names} from json_to_recordset(${json}::json) as x(${defs})`;
 }
