@@ -3,6 +3,7 @@ import { isoDateOf } from '../../../domain/periods.ts';
 import { buildRollup, diffRollup, type Rollup, type RollupPlan } from '../../../domain/rollup.ts';
 import { latenessAsOf } from '../../../domain/warning-rules.ts';
 import { type Db, queryRows } from '../../db.ts';
+import { jsonRows } from '../../json-rows.ts';
 import { parallelReads } from '../../parallel-reads.ts';
 import { systemActor } from '../offices/offices.service.ts';
 import { investmentPlans } from '../plans/plans.table.ts';
@@ -113,7 +114,9 @@ export async function refreshRollups(db: Db, projectIds: number[], year?: number
       ...r.rollup,
     }));
     for (let j = 0; j < rows.length; j += 500) {
-      await db.insert(projectYearRollups).values(rows.slice(j, j + 500));
+      await db.execute(
+        sql`insert into ${projectYearRollups} ${jsonRows(projectYearRollups, rows.slice(j, j + 500))}`,
+      );
     }
   }
 }
