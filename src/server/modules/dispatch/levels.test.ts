@@ -254,6 +254,20 @@ describe('stored warning levels (issue 12: counts by GROUP BY, never stale)', ()
       const kind = kinds[k % 3]!;
       if (kind !== 'yellow') await approve(code, 3, kind === 'red' ? '10' : '300');
     }
+    // late milestones at March's end: open ones, and one done only in April (lateAtSql's arms)
+    for (const [code, plannedDate, actualDate] of [
+      ['F01', '2026-02-10', null],
+      ['F05', '2026-01-05', null],
+      ['F07', '2026-03-01', null],
+      ['F08', '2026-02-01', '2026-04-10'],
+    ] as const) {
+      await call('POST', `/api/projects/${code}/milestones`, {
+        kind: 'custom',
+        name: `${code}节点`,
+        plannedDate,
+        ...(actualDate ? { actualDate } : {}),
+      });
+    }
     const override = (code: string, level: string) =>
       call('POST', '/api/warnings/override', {
         projectId: ids[code],
@@ -270,13 +284,20 @@ describe('stored warning levels (issue 12: counts by GROUP BY, never stale)', ()
     expect(all.flagged.map((f: Json) => f.code)).toContain('F02');
     expect(all.flagged.map((f: Json) => f.code)).not.toContain('F04');
     const ctx = { actor: systemActor(t.officeId), now: t.clock.now };
-    for (let limit = 1; limit <= all.flagged.length + 1; limit++) {
-      const cut = await dispatchFigures(t.database.db, ctx, {
-        period: { year: 2026, month: 3 },
-        limit,
-      });
-      expect(cut.flagged, `limit ${limit}`).toEqual(all.flagged.slice(0, limit));
-      expect(cut.flaggedCount).toBe(all.flaggedCount);
+    // both plans (a small office scans; above FLAGGED_ARMS_ABOVE projects, arms), every cut
+    for (const flaggedPlan of ['scan', 'arms'] as const) {
+      for (let limit = 1; limit <= all.flagged.length + 1; limit++) {
+        const cut = await dispatchFigures(t.database.db, ctx, {
+          period: { year: 2026, month: 3 },
+          limit,
+          flaggedPlan,
+        });
+        expect(cut.flagged, `${flaggedPlan}, limit ${limit}`).toEqual(all.flagged.slice(0, limit));
+        expect(cut.flaggedCount).toBe(all.flaggedCount);
+        expect(cut.overdueMilestones).toEqual(all.overdueMilestones.slice(0, limit));
+        expect(cut.overdueCount).toBe(all.overdueCount);
+      }
     }
+    expect(all.overdueCount).toBeGreaterThan(3);
   });
 });
