@@ -263,6 +263,8 @@ function floorFromGroupSums(
         ${asOf}::date - m.planned_date as days_late
       from milestones m join projects p on p.id = m.project_id
       left join areas a on a.id = p.area_id
+      left join project_month_levels l on l.project_id = p.id and l.office_id = ${officeId}
+        and l.year = ${period.year} and l.month = ${period.month}
       where ${projectsWhere} and ${cond} and m.planned_date < ${asOf}
       order by m.planned_date, p.code, m.id limit ${limit})`;
   function levels(units = sql``) {
@@ -316,8 +318,18 @@ function floorFromGroupSums(
       limit ${limit}
     ),
     late_list as (
-      select * from (${lateArm(sql`m.actual_date is null`)}
-        union all ${lateArm(sql`m.actual_date > ${asOf}`)}) x
+      -- as the service chooses: none, no read; up to 2,000, from the projects whose level row
+      -- counts some; more, the arms in date order (each branch gated by the count)
+      select * from (
+        select * from ${lateArm(sql`((m.actual_date is null and m.planned_date < ${asOf})
+            or (m.actual_date > ${asOf} and m.planned_date < ${asOf}))
+          and l.late_milestones > 0`)} few
+        where (select sum(late) from g) between 1 and 2000
+        union all
+        select * from (${lateArm(sql`m.actual_date is null`)}
+          union all ${lateArm(sql`m.actual_date > ${asOf}`)}) many
+        where (select sum(late) from g) > 2000
+      ) x
       order by planned_date, code, id
       limit ${limit}
     )

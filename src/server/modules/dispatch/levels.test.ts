@@ -284,15 +284,16 @@ describe('stored warning levels (issue 12: counts by GROUP BY, never stale)', ()
     expect(all.flagged.map((f: Json) => f.code)).toContain('F02');
     expect(all.flagged.map((f: Json) => f.code)).not.toContain('F04');
     const ctx = { actor: systemActor(t.officeId), now: t.clock.now };
-    // both plans (a small office scans; above FLAGGED_ARMS_ABOVE projects, arms), every cut
-    for (const flaggedPlan of ['scan', 'arms'] as const) {
+    // every plan (a small office scans; above FLAGGED_ARMS_ABOVE projects, arms, and the late
+    // milestones from their projects when few), every cut
+    for (const listPlan of ['scan', 'projects', 'arms'] as const) {
       for (let limit = 1; limit <= all.flagged.length + 1; limit++) {
         const cut = await dispatchFigures(t.database.db, ctx, {
           period: { year: 2026, month: 3 },
           limit,
-          flaggedPlan,
+          listPlan,
         });
-        expect(cut.flagged, `${flaggedPlan}, limit ${limit}`).toEqual(all.flagged.slice(0, limit));
+        expect(cut.flagged, `${listPlan}, limit ${limit}`).toEqual(all.flagged.slice(0, limit));
         expect(cut.flaggedCount).toBe(all.flaggedCount);
         expect(cut.overdueMilestones).toEqual(all.overdueMilestones.slice(0, limit));
         expect(cut.overdueCount).toBe(all.overdueCount);
