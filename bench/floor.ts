@@ -35,8 +35,8 @@ export async function hasLevelTable(db: Db): Promise<boolean> {
 
 let levelTable: boolean | undefined;
 let groupTable = false;
-let staleDataColumn = false;
-let lateColumn = false;
+/** whether the level rows carry stale_data and late_milestones (both from migration 0025) */
+let levelFactColumns = false;
 /** Decides once per process which floor applies (call before timing). */
 export async function prepareFloor(
   db: Db,
@@ -50,15 +50,10 @@ export async function prepareFloor(
   const [c] = await rows(
     db,
     sql`select count(*)::int as n from information_schema.columns
-        where table_name = 'project_month_levels' and column_name = 'stale_data'`,
+        where table_name = 'project_month_levels'
+          and column_name in ('stale_data', 'late_milestones')`,
   );
-  staleDataColumn = c?.n === 1;
-  const [l] = await rows(
-    db,
-    sql`select count(*)::int as n from information_schema.columns
-        where table_name = 'project_month_levels' and column_name = 'late_milestones'`,
-  );
-  lateColumn = l?.n === 1;
+  levelFactColumns = c?.n === 2;
   return groupTable
     ? 'stored levels and group sums'
     : levelTable
@@ -242,12 +237,12 @@ function floorFromGroupSums(
   const asOf = latenessAsOf(period, today);
   const at = (col: string, m: number) => `sum(${col}) filter (where g.month = ${m})`;
   const m = period.month;
-  const staleData = staleDataColumn
+  const staleData = levelFactColumns
     ? sql`l.stale_data`
     : sql`(l.reasons @> '[{"rule":"staleness"}]'::jsonb)`;
   // as the service reads them: the late milestones counted from the level rows, the lists in
   // arms that each stop at `limit` through an index (dispatch.service.ts says why)
-  const lateCount = lateColumn
+  const lateCount = levelFactColumns
     ? sql`l.late_milestones`
     : sql`jsonb_array_length(jsonb_path_query_array(l.reasons, '$[*] ? (@.rule == "milestone")'))`;
   const noOverride = sql`not exists (select 1 from warning_snapshots o where o.project_id = p.id
@@ -323,7 +318,7 @@ function floorFromGroupSums(
       select * from (
         select * from ${lateArm(sql`((m.actual_date is null and m.planned_date < ${asOf})
             or (m.actual_date > ${asOf} and m.planned_date < ${asOf}))
-          and l.late_milestones > 0`)} few
+          and ${lateCount} > 0`)} few
         where (select sum(late) from g) between 1 and 2000
         union all
         select * from (${lateArm(sql`m.actual_date is null`)}

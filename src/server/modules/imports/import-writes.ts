@@ -222,16 +222,11 @@ export async function writeImport(
   }
 
   // Reports: a coordinator's figures are approved; a reporter's are submitted for review.
-  const reportRows = plan.reports.map((r) => ({
-    projectId: idOf(r.projectCode),
-    year: r.year,
-    month: r.month,
-    investment: r.investment,
-    progressPercent: r.progressPercent ?? null,
-    progressText: r.progressText ?? null,
-    problems: r.problems ?? null,
-    nextPlan: r.nextPlan ?? null,
-    fromStatus: plan.reportsApproved ? null : (r.existing?.status ?? null),
+  // recordReports() takes the fields it writes and fills the absent ones with null.
+  const reportRows = plan.reports.map(({ projectCode, existing, ...r }) => ({
+    ...r,
+    projectId: idOf(projectCode),
+    fromStatus: plan.reportsApproved ? null : (existing?.status ?? null),
   }));
   const record = plan.reportsApproved ? recordApprovedReports : recordSubmittedReports;
   await record(tx, ctx, reportRows);
