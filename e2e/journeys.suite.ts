@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { wanToYi } from '../src/domain/money.ts';
 import {
+  clickUntilSent,
   DESKTOP,
   launch,
   logIn,
@@ -122,7 +123,7 @@ describe('the monthly cycle', () => {
     await c.goto('/review');
     await c.getByTestId(`return-${project.code}`).click();
     await c.getByTestId('return-reason-input').fill('请补充本月形象进度照片说明');
-    await c.locator('#confirm-return').click();
+    await clickUntilSent(c, c.locator('#confirm-return'), /\/api\/reports\/\d+\/return$/);
     await c.getByTestId(`return-${project.code}`).waitFor({ state: 'detached' });
 
     // 3. The reporter sees the reason and resubmits.

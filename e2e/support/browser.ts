@@ -4,7 +4,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 
 export const DEMO_PASSWORD = 'Tiaodu-demo-2023';
 export const SCREENSHOTS = join(import.meta.dirname, '..', 'screenshots');
@@ -135,6 +141,32 @@ export async function shot(page: Page, name: string, fullPage = false) {
 }
 
 /**
+ * Clicks a dialog's confirming button until the POST it starts (`path`) has gone out. A click
+ * the busy page swallowed leaves the dialog open and idle (seen in CI: a report's 确定 still
+ * asking after two minutes; a return's 确定 still there after 30 s): click it again, at most
+ * twice more, and never while it is loading (then the request is under way).
+ */
+export async function clickUntilSent(page: Page, button: Locator, path: RegExp) {
+  const sent = () =>
+    page
+      .waitForRequest((req) => req.method() === 'POST' && path.test(req.url()), {
+        timeout: 20_000,
+      })
+      .then(
+        () => true,
+        () => false,
+      );
+  let going = sent();
+  await button.click();
+  for (let attempt = 1; !(await going) && attempt <= 2; attempt++) {
+    if (!(await button.isVisible())) break;
+    if ((await button.getAttribute('class'))?.includes('ant-btn-loading')) break;
+    going = sent();
+    await button.click();
+  }
+}
+
+/**
  * Submits the open report form as a reporter does (提交审核, then 确定) and waits for the
  * server's answers to the save and the submit. A refusal fails with the server's own words
  * and a screenshot (e2e/screenshots/failed-submit.png), not a bare timeout; a slow machine
@@ -149,25 +181,7 @@ export async function submitReportForm(page: Page) {
   const submitted = answer(/\/api\/reports\/\d+\/submit$/);
   await page.getByTestId('submit-report').click();
   const ok = page.locator('.ant-modal-confirm').getByRole('button', { name: /确\s*定/ });
-  const saveSent = () =>
-    page
-      .waitForRequest((req) => req.method() === 'POST' && /\/api\/reports$/.test(req.url()), {
-        timeout: 20_000,
-      })
-      .then(
-        () => true,
-        () => false,
-      );
-  let sent = saveSent();
-  await ok.click();
-  // A click the busy page swallowed leaves the dialog open and idle (seen in CI once, with
-  // the dialog still asking after two minutes): click it again; never while it is saving.
-  for (let attempt = 1; !(await sent) && attempt <= 2; attempt++) {
-    if (!(await ok.isVisible())) break;
-    if ((await ok.getAttribute('class'))?.includes('ant-btn-loading')) break;
-    sent = saveSent();
-    await ok.click();
-  }
+  await clickUntilSent(page, ok, /\/api\/reports$/);
   for (const [step, pending] of [
     ['save', saved],
     ['submit', submitted],

@@ -3,7 +3,6 @@ import {
   bigint,
   boolean,
   date,
-  index,
   integer,
   jsonb,
   pgTable,
